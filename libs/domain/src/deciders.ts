@@ -1,0 +1,61 @@
+import type { CustomerCommand } from './customer/customer.commands';
+import {
+  type CustomerPolicy,
+  decideCustomer,
+  DEFAULT_CUSTOMER_POLICY,
+  partnersReferencedByCustomerCommand,
+} from './customer/customer.decider';
+import type { CustomerEvent } from './customer/customer.events';
+import { type CustomerState, evolveCustomer, initialCustomerState } from './customer/customer.state';
+import type { PartnerCommand } from './partner/partner.commands';
+import { decidePartner, partnerCommandTarget, partnersReferencedByPartnerCommand } from './partner/partner.decider';
+import type { PartnerEvent } from './partner/partner.events';
+import { evolvePartner, initialPartnerState, type PartnerState } from './partner/partner.state';
+import type { PartnerDirectory } from './shared/parties';
+
+export type StreamCategory = 'partner' | 'customer';
+
+/** Settings of the rules, fixed by the operator's configuration. */
+export type LedgerPolicy = CustomerPolicy;
+export const DEFAULT_LEDGER_POLICY: LedgerPolicy = DEFAULT_CUSTOMER_POLICY;
+
+/**
+ * Everything a command runner needs to know about one kind of stream: where a command goes, how its state
+ * is folded, which partners' streams the decision reads, and the decision itself.
+ */
+export interface Decider<C, E, S> {
+  readonly category: StreamCategory;
+  entityId(command: C): string;
+  initialState(): S;
+  evolve(state: S, event: E): S;
+  referencedPartners(command: C, state: S): string[];
+  decide(command: C, state: S, partners: PartnerDirectory, policy: LedgerPolicy): E[];
+}
+
+export const partnerDecider: Decider<PartnerCommand, PartnerEvent, PartnerState> = {
+  category: 'partner',
+  entityId: partnerCommandTarget,
+  initialState: initialPartnerState,
+  evolve: evolvePartner,
+  referencedPartners: partnersReferencedByPartnerCommand,
+  decide: (command, state, partners) => decidePartner(command, { state, partners }),
+};
+
+export const customerDecider: Decider<CustomerCommand, CustomerEvent, CustomerState> = {
+  category: 'customer',
+  entityId: (command) => command.data.customerId,
+  initialState: initialCustomerState,
+  evolve: evolveCustomer,
+  referencedPartners: partnersReferencedByCustomerCommand,
+  decide: (command, state, partners, policy) => decideCustomer(command, { state, partners, policy }),
+};
+
+/** The stream that holds one partner's or one customer's facts, named so that its category can be read. */
+export function streamName(category: StreamCategory, id: string): string {
+  return `${category}-${id}`;
+}
+
+export function parseStreamName(stream: string): { category: StreamCategory; id: string } | undefined {
+  const match = /^(partner|customer)-(.+)$/.exec(stream);
+  return match ? { category: match[1] as StreamCategory, id: match[2] } : undefined;
+}
