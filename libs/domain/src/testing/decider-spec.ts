@@ -103,7 +103,7 @@ export function command<T extends CustomerCommand['type']>(
   actor: Actor,
   now: string = NOW,
 ): CustomerCommand {
-  return { type, data: { customerId: 'contoso', ...data }, metadata: { actor, now } } as CustomerCommand;
+  return { type, data: { customerId: 'contoso', ...data }, metadata: { actor, now } } as unknown as CustomerCommand;
 }
 
 export function registered(cloud: Cloud = 'global', isPartnerTenant = false, customerId = 'contoso'): CustomerEvent {

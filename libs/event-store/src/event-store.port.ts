@@ -1,0 +1,93 @@
+import type { Position } from './position';
+
+/** An event to append: its id makes a retried append idempotent. */
+export interface EventToAppend {
+  readonly id: string;
+  readonly type: string;
+  readonly schemaVersion: number;
+  readonly data: unknown;
+  readonly metadata: Readonly<Record<string, unknown>>;
+}
+
+export interface RecordedEvent extends EventToAppend {
+  readonly stream: string;
+  /** 0 for a stream's first event. */
+  readonly revision: bigint;
+  readonly position: Position;
+}
+
+/**
+ * What the stream must look like for an append to go through:
+ * `no-stream` (it has no events), `stream-exists`, `any`, or the exact revision of its last event.
+ */
+export type ExpectedRevision = 'no-stream' | 'stream-exists' | 'any' | bigint;
+
+export interface AppendResult {
+  /** The revision of the last event appended (or found, for a retried append). */
+  readonly nextRevision: bigint;
+  /** The global position of the last event appended. */
+  readonly position: Position;
+}
+
+export interface ReadAllOptions {
+  /** Read events after this position (exclusive); from the beginning when absent. */
+  readonly after?: Position;
+  readonly maxCount: number;
+}
+
+/** A live feed of the global log: every event after the start position, in order, then new ones as they come. */
+export interface EventSubscription extends AsyncIterable<RecordedEvent> {
+  close(): Promise<void>;
+}
+
+/** The stream's events did not match the expected revision: someone else appended first. */
+export class WrongExpectedRevisionError extends Error {
+  override readonly name = 'WrongExpectedRevisionError';
+
+  constructor(
+    readonly stream: string,
+    readonly expected: ExpectedRevision,
+    /** The stream's actual revision, -1n when it has no events. */
+    readonly actual: bigint,
+  ) {
+    super(`Stream ${stream} is at revision ${actual}, expected ${String(expected)}`);
+  }
+}
+
+/** An event id was reused for a different event: ids identify one append, once. */
+export class DuplicateEventIdError extends Error {
+  override readonly name = 'DuplicateEventIdError';
+
+  constructor(readonly eventId: string) {
+    super(`Event id ${eventId} already identifies another event`);
+  }
+}
+
+/** The store cannot be reached or failed: the append may or may not have happened. */
+export class EventStoreUnavailableError extends Error {
+  override readonly name = 'EventStoreUnavailableError';
+}
+
+/**
+ * The event store port. Appends are atomic per call and durable when the promise resolves; a call whose
+ * event ids were all appended before (a retry) resolves to the first result and appends nothing.
+ */
+export abstract class EventStore {
+  abstract appendToStream(
+    stream: string,
+    events: readonly EventToAppend[],
+    options: { expectedRevision: ExpectedRevision },
+  ): Promise<AppendResult>;
+
+  /** A stream's events from `fromRevision` (default 0); a stream with no events reads as empty. */
+  abstract readStream(stream: string, options?: { fromRevision?: bigint }): Promise<RecordedEvent[]>;
+
+  abstract readAll(options: ReadAllOptions): Promise<RecordedEvent[]>;
+
+  abstract subscribeToAll(options?: { after?: Position }): EventSubscription;
+
+  /** The position of the last event in the log, or undefined for an empty log. */
+  abstract headPosition(): Promise<Position | undefined>;
+
+  abstract close(): Promise<void>;
+}

@@ -1,0 +1,296 @@
+import Database from 'better-sqlite3';
+import {
+  type AppendResult,
+  DuplicateEventIdError,
+  EventStore,
+  EventStoreUnavailableError,
+  type EventSubscription,
+  type EventToAppend,
+  type ExpectedRevision,
+  type ReadAllOptions,
+  type RecordedEvent,
+  WrongExpectedRevisionError,
+} from '../event-store.port';
+import type { Position } from '../position';
+
+export interface SqliteEventStoreOptions {
+  /** The database file; created with its schema when missing. */
+  readonly file: string;
+  /** How often a subscription looks for events appended by another process (ms). */
+  readonly pollIntervalMs?: number;
+}
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS events (
+  position INTEGER PRIMARY KEY AUTOINCREMENT,
+  event_id TEXT NOT NULL UNIQUE,
+  stream TEXT NOT NULL,
+  revision INTEGER NOT NULL,
+  type TEXT NOT NULL,
+  schema_version INTEGER NOT NULL,
+  data TEXT NOT NULL,
+  metadata TEXT NOT NULL,
+  UNIQUE (stream, revision)
+);`;
+
+interface EventRow {
+  position: bigint;
+  event_id: string;
+  stream: string;
+  revision: bigint;
+  type: string;
+  schema_version: bigint;
+  data: string;
+  metadata: string;
+}
+
+interface PendingAppend {
+  readonly stream: string;
+  readonly events: readonly EventToAppend[];
+  readonly expectedRevision: ExpectedRevision;
+  readonly resolve: (result: AppendResult) => void;
+  readonly reject: (error: unknown) => void;
+}
+
+const PAGE_SIZE = 1000;
+
+/**
+ * The embedded event store: one SQLite file in WAL mode with `synchronous=FULL`, the rowid as the global
+ * position. Appends that arrive while a commit is being prepared share it (group commit): each runs in its
+ * own savepoint, so one append's conflict leaves the others in the batch untouched, and all of them become
+ * durable with one fsync.
+ */
+export class SqliteEventStore extends EventStore {
+  private readonly db: Database.Database;
+  private readonly statements;
+  private readonly pollIntervalMs: number;
+  private pending: PendingAppend[] = [];
+  private flushScheduled = false;
+  private readonly appendListeners = new Set<() => void>();
+  private closed = false;
+  private readonly counters = { appends: 0, commits: 0 };
+
+  constructor(options: SqliteEventStoreOptions) {
+    super();
+    this.pollIntervalMs = options.pollIntervalMs ?? 250;
+    this.db = new Database(options.file);
+    this.db.pragma('journal_mode = WAL');
+    this.db.pragma('synchronous = FULL');
+    this.db.pragma('busy_timeout = 5000');
+    this.db.exec(SCHEMA);
+    const read = (sql: string) => this.db.prepare(sql).safeIntegers(true);
+    this.statements = {
+      streamHead: read('SELECT revision FROM events WHERE stream = ? ORDER BY revision DESC LIMIT 1').pluck(),
+      byEventId: read('SELECT stream, revision, position FROM events WHERE event_id = ?'),
+      insert: this.db.prepare(
+        'INSERT INTO events (event_id, stream, revision, type, schema_version, data, metadata) VALUES (?, ?, ?, ?, ?, ?, ?)',
+      ),
+      readStream: read('SELECT * FROM events WHERE stream = ? AND revision >= ? ORDER BY revision'),
+      readAll: read('SELECT * FROM events WHERE position > ? ORDER BY position LIMIT ?'),
+      head: read('SELECT max(position) FROM events').pluck(),
+      begin: this.db.prepare('BEGIN IMMEDIATE'),
+      commit: this.db.prepare('COMMIT'),
+      savepoint: this.db.prepare('SAVEPOINT append'),
+      release: this.db.prepare('RELEASE append'),
+      rollbackToSavepoint: this.db.prepare('ROLLBACK TO append'),
+    };
+  }
+
+  override appendToStream(
+    stream: string,
+    events: readonly EventToAppend[],
+    options: { expectedRevision: ExpectedRevision },
+  ): Promise<AppendResult> {
+    if (this.closed) return Promise.reject(new EventStoreUnavailableError('The event store is closed'));
+    if (events.length === 0) return Promise.reject(new RangeError('An append needs at least one event'));
+    return new Promise((resolve, reject) => {
+      this.pending.push({ stream, events, expectedRevision: options.expectedRevision, resolve, reject });
+      if (!this.flushScheduled) {
+        this.flushScheduled = true;
+        setImmediate(() => this.flush());
+      }
+    });
+  }
+
+  override async readStream(stream: string, options: { fromRevision?: bigint } = {}): Promise<RecordedEvent[]> {
+    const rows = this.statements.readStream.all(stream, options.fromRevision ?? 0n) as EventRow[];
+    return rows.map(toRecordedEvent);
+  }
+
+  override async readAll(options: ReadAllOptions): Promise<RecordedEvent[]> {
+    return this.readAllAfter(options.after?.commit ?? -1n, options.maxCount);
+  }
+
+  override subscribeToAll(options: { after?: Position } = {}): EventSubscription {
+    return new SqliteSubscription(this, options.after?.commit ?? -1n);
+  }
+
+  override async headPosition(): Promise<Position | undefined> {
+    const head = this.statements.head.get() as bigint | null;
+    return head === null ? undefined : { commit: head, prepare: head };
+  }
+
+  override async close(): Promise<void> {
+    if (this.closed) return;
+    this.flush();
+    this.closed = true;
+    this.notifyAppended();
+    this.db.close();
+  }
+
+  /** @internal used by subscriptions. */
+  readAllAfter(after: bigint, maxCount: number): RecordedEvent[] {
+    if (this.closed) return [];
+    return (this.statements.readAll.all(after, maxCount) as EventRow[]).map(toRecordedEvent);
+  }
+
+  /** @internal resolves on the next local append, after the poll interval, or on close. */
+  waitForAppend(): Promise<void> {
+    if (this.closed) return Promise.resolve();
+    return new Promise((resolve) => {
+      const done = (): void => {
+        clearTimeout(timer);
+        this.appendListeners.delete(done);
+        resolve();
+      };
+      const timer = setTimeout(done, this.pollIntervalMs);
+      this.appendListeners.add(done);
+    });
+  }
+
+  /** Appends committed and the commits (fsyncs) they took: the ratio shows group commit at work. */
+  get stats(): { readonly appends: number; readonly commits: number } {
+    return { ...this.counters };
+  }
+
+  get isClosed(): boolean {
+    return this.closed;
+  }
+
+  private flush(): void {
+    this.flushScheduled = false;
+    const batch = this.pending;
+    this.pending = [];
+    if (batch.length === 0) return;
+    const outcomes: Array<{ result?: AppendResult; error?: unknown }> = [];
+    try {
+      this.statements.begin.run();
+      for (const append of batch) {
+        this.statements.savepoint.run();
+        try {
+          outcomes.push({ result: this.appendInTransaction(append) });
+          this.statements.release.run();
+        } catch (error) {
+          this.statements.rollbackToSavepoint.run();
+          this.statements.release.run();
+          outcomes.push({ error });
+        }
+      }
+      this.statements.commit.run();
+      this.counters.commits += 1;
+      this.counters.appends += batch.length;
+    } catch (error) {
+      if (this.db.inTransaction) this.db.exec('ROLLBACK');
+      const failure = new EventStoreUnavailableError(`The append could not be committed: ${String(error)}`);
+      for (const append of batch) append.reject(failure);
+      return;
+    }
+    batch.forEach((append, i) => {
+      const { result, error } = outcomes[i];
+      if (result) append.resolve(result);
+      else append.reject(error);
+    });
+    this.notifyAppended();
+  }
+
+  private appendInTransaction({ stream, events, expectedRevision }: PendingAppend): AppendResult {
+    const retried = this.findRetriedAppend(stream, events);
+    if (retried) return retried;
+    const current = (this.statements.streamHead.get(stream) as bigint | undefined) ?? -1n;
+    if (!matchesExpected(current, expectedRevision)) {
+      throw new WrongExpectedRevisionError(stream, expectedRevision, current);
+    }
+    let position = 0n;
+    events.forEach((event, i) => {
+      try {
+        const info = this.statements.insert.run(
+          event.id, stream, current + 1n + BigInt(i), event.type, event.schemaVersion,
+          JSON.stringify(event.data), JSON.stringify(event.metadata),
+        );
+        position = BigInt(info.lastInsertRowid);
+      } catch (error) {
+        if ((error as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE') throw new DuplicateEventIdError(event.id);
+        throw error;
+      }
+    });
+    return { nextRevision: current + BigInt(events.length), position: { commit: position, prepare: position } };
+  }
+
+  /** An append whose events are all stored already, in this stream and in this order, is a retry. */
+  private findRetriedAppend(stream: string, events: readonly EventToAppend[]): AppendResult | undefined {
+    type Found = { stream: string; revision: bigint; position: bigint };
+    const found = events.map((event) => this.statements.byEventId.get(event.id) as Found | undefined);
+    if (found.every((row) => row === undefined)) return undefined;
+    const first = found[0];
+    const sameAppend = first !== undefined && found.every((row, i) =>
+      row !== undefined && row.stream === stream && row.revision === first.revision + BigInt(i));
+    if (!sameAppend) throw new DuplicateEventIdError(events[found.findIndex((row) => row !== undefined)].id);
+    const last = found[found.length - 1] as Found;
+    return { nextRevision: last.revision, position: { commit: last.position, prepare: last.position } };
+  }
+
+  private notifyAppended(): void {
+    for (const listener of [...this.appendListeners]) listener();
+  }
+}
+
+function matchesExpected(current: bigint, expected: ExpectedRevision): boolean {
+  switch (expected) {
+    case 'any':
+      return true;
+    case 'no-stream':
+      return current === -1n;
+    case 'stream-exists':
+      return current >= 0n;
+    default:
+      return current === expected;
+  }
+}
+
+function toRecordedEvent(row: EventRow): RecordedEvent {
+  return {
+    id: row.event_id,
+    stream: row.stream,
+    revision: row.revision,
+    position: { commit: row.position, prepare: row.position },
+    type: row.type,
+    schemaVersion: Number(row.schema_version),
+    data: JSON.parse(row.data) as unknown,
+    metadata: JSON.parse(row.metadata) as Record<string, unknown>,
+  };
+}
+
+class SqliteSubscription implements EventSubscription {
+  private closed = false;
+
+  constructor(
+    private readonly store: SqliteEventStore,
+    private cursor: bigint,
+  ) {}
+
+  async *[Symbol.asyncIterator](): AsyncIterator<RecordedEvent> {
+    while (!this.closed && !this.store.isClosed) {
+      const page = this.store.readAllAfter(this.cursor, PAGE_SIZE);
+      for (const event of page) {
+        if (this.closed) return;
+        this.cursor = event.position.commit;
+        yield event;
+      }
+      if (page.length < PAGE_SIZE) await this.store.waitForAppend();
+    }
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+  }
+}
