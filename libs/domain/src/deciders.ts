@@ -59,3 +59,6 @@ export function parseStreamName(stream: string): { category: StreamCategory; id:
   const match = /^(partner|customer)-(.+)$/.exec(stream);
   return match ? { category: match[1] as StreamCategory, id: match[2] } : undefined;
 }
+
+/** A command as a caller submits it: the runner adds the context (actor, the ledger clock's time). */
+export type CommandInput<C> = C extends { metadata: unknown } ? Omit<C, 'metadata'> : never;

@@ -1,0 +1,48 @@
+import { type INestApplication, type LoggerService } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import type { Clock } from './clock';
+import type { LedgerConfig } from './config/ledger-config';
+import { resolveTokens } from './auth/token-registry';
+import { correlationIdMiddleware } from './http/correlation-id';
+import { jsonBody } from './http/json-body';
+import { ledgerValidationPipe } from './http/validation';
+import { LedgerModule } from './ledger.module';
+
+export interface CreateLedgerAppOptions {
+  readonly clock?: Clock;
+  readonly logger?: LoggerService | false;
+}
+
+export interface LedgerApp {
+  readonly app: INestApplication;
+  /** The local admin token when this start created it (print it once), else undefined. */
+  readonly createdAdminToken?: string;
+  readonly adminTokenFile?: string;
+}
+
+/** Builds the ledger's HTTP application: the one place main, the tests and the benchmarks start it from. */
+export async function createLedgerApp(config: LedgerConfig, options: CreateLedgerAppOptions = {}): Promise<LedgerApp> {
+  const tokens = resolveTokens(config);
+  const app = await NestFactory.create<NestExpressApplication>(
+    LedgerModule.register({ config, tokens: tokens.definitions, clock: options.clock }),
+    { bodyParser: false, logger: options.logger ?? undefined, abortOnError: false },
+  );
+  app.use(correlationIdMiddleware);
+  app.use(jsonBody(config.bodyLimitBytes));
+  app.useGlobalPipes(ledgerValidationPipe());
+  app.enableShutdownHooks();
+  app.disable('x-powered-by');
+  app.set('etag', false);
+
+  const document = SwaggerModule.createDocument(app, new DocumentBuilder()
+    .setTitle('Relationship Ledger')
+    .setDescription('System of record for multichannel cloud-solution-partner relationships. Rules: MC-01 … MC-15.')
+    .setVersion('0.1.0')
+    .addBearerAuth()
+    .build());
+  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
+  await app.init();
+  return { app, createdAdminToken: tokens.created, adminTokenFile: tokens.adminTokenFile };
+}

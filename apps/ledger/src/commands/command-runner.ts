@@ -1,0 +1,193 @@
+import { createHash } from 'node:crypto';
+import canonicalize from 'canonicalize';
+import {
+  type Actor,
+  type CommandInput,
+  CommandRefused,
+  type Decider,
+  EVENT_SCHEMA_VERSIONS,
+  type LedgerEvent,
+  type LedgerPolicy,
+  partnerDecider,
+  type PartnerState,
+  streamName,
+} from '@ledger/domain';
+import {
+  DuplicateEventIdError,
+  eventIdFor,
+  EventStore,
+  type Position,
+  type RecordedEvent,
+  RefusalLog,
+  WrongExpectedRevisionError,
+} from '@ledger/event-store';
+import type { Clock } from '../clock';
+import { ConcurrencyConflictError, IdempotencyKeyReusedError, RevisionMismatchError } from './command-errors';
+
+/** Who sends a command and how: everything about it that is not the command's own data. */
+export interface CommandEnvelope {
+  /** The client's command id (its Idempotency-Key): a retry with the same id is applied once. */
+  readonly commandId: string;
+  readonly actor: Actor;
+  /** The authenticated calling client. */
+  readonly client: string;
+  readonly correlationId: string;
+  /** From If-Match: the stream must be at exactly this revision (or, for `stream-exists`, have any). */
+  readonly expectedRevision?: bigint | 'stream-exists';
+}
+
+export interface CommandResult {
+  readonly commandId: string;
+  readonly stream: string;
+  /** The stream's revision after the command: its new ETag. */
+  readonly revision: bigint;
+  readonly position: Position;
+  readonly events: ReadonlyArray<{ readonly id: string; readonly type: string; readonly data: unknown }>;
+  /** True when this answers a retry of a command that was applied before. */
+  readonly replayed: boolean;
+}
+
+export interface CommandRunnerOptions {
+  readonly policy: LedgerPolicy;
+  /** How often a command is decided again when its stream changed under it (without If-Match). */
+  readonly maxAttempts: number;
+}
+
+/**
+ * The one path every command takes: read the stream, fold its state, decide, append at the exact revision
+ * read, with event ids derived from the command id. A refusal is kept in the refusal log, and a retried
+ * command id gets the first answer again, whether it was applied or refused.
+ */
+export class CommandRunner {
+  constructor(
+    private readonly store: EventStore,
+    private readonly refusals: RefusalLog,
+    private readonly clock: Clock,
+    private readonly options: CommandRunnerOptions,
+  ) {}
+
+  async run<C extends { type: string; data: unknown }, E extends LedgerEvent, S>(
+    decider: Decider<C, E, S>,
+    input: CommandInput<C>,
+    envelope: CommandEnvelope,
+  ): Promise<CommandResult> {
+    const commandHash = hashCommand(input, envelope);
+    const stream = streamName(decider.category, decider.entityId(input as unknown as C));
+    const attempts = envelope.expectedRevision === undefined ? this.options.maxAttempts : 1;
+
+    for (let attempt = 1; ; attempt += 1) {
+      const recorded = await this.store.readStream(stream);
+      const applied = recorded.filter((event) => event.metadata.commandId === envelope.commandId);
+      if (applied.length > 0) return answerRetry(applied, stream, commandHash, envelope.commandId);
+      await this.answerRetriedRefusal(envelope.commandId, commandHash);
+
+      const revision = recorded.length > 0 ? recorded[recorded.length - 1].revision : -1n;
+      checkIfMatch(stream, envelope.expectedRevision, revision);
+      const state = recorded.reduce((folded, event) => decider.evolve(folded, asDomainEvent<E>(event)), decider.initialState());
+      const now = this.clock.now().toISOString();
+      const command = { ...input, metadata: { actor: envelope.actor, now } } as unknown as C;
+      const partners = await this.loadPartners(decider.referencedPartners(command, state));
+
+      let decided: E[];
+      try {
+        decided = decider.decide(command, state, partners, this.options.policy);
+      } catch (error) {
+        if (error instanceof CommandRefused) await this.keepRefusal(error, input, envelope, stream, commandHash, now);
+        throw error;
+      }
+
+      const events = decided.map((event, index) => ({
+        id: eventIdFor(envelope.commandId, index),
+        type: event.type,
+        schemaVersion: EVENT_SCHEMA_VERSIONS[event.type],
+        data: event.data,
+        metadata: {
+          commandId: envelope.commandId,
+          commandType: input.type,
+          commandHash,
+          actor: envelope.actor,
+          client: envelope.client,
+          correlationId: envelope.correlationId,
+          causationId: envelope.commandId,
+          recordedAt: now,
+        },
+      }));
+      try {
+        const appended = await this.store.appendToStream(stream, events, {
+          expectedRevision: revision === -1n ? 'no-stream' : revision,
+        });
+        return {
+          commandId: envelope.commandId, stream, revision: appended.nextRevision, position: appended.position,
+          events: events.map(({ id, type, data }) => ({ id, type, data })), replayed: false,
+        };
+      } catch (error) {
+        if (error instanceof DuplicateEventIdError) throw new IdempotencyKeyReusedError(envelope.commandId);
+        if (!(error instanceof WrongExpectedRevisionError)) throw error;
+        if (envelope.expectedRevision !== undefined) {
+          throw new RevisionMismatchError(stream, String(envelope.expectedRevision), error.actual);
+        }
+        if (attempt >= attempts) throw new ConcurrencyConflictError(stream, attempts);
+      }
+    }
+  }
+
+  private async loadPartners(ids: readonly string[]): Promise<Map<string, PartnerState>> {
+    const entries = await Promise.all(ids.map(async (id) => {
+      const recorded = await this.store.readStream(streamName('partner', id));
+      const state = recorded.reduce(
+        (folded, event) => partnerDecider.evolve(folded, asDomainEvent(event)),
+        partnerDecider.initialState(),
+      );
+      return [id, state] as const;
+    }));
+    return new Map(entries);
+  }
+
+  private async answerRetriedRefusal(commandId: string, commandHash: string): Promise<void> {
+    const refusal = await this.refusals.find(commandId);
+    if (!refusal) return;
+    if (refusal.commandHash !== commandHash) throw new IdempotencyKeyReusedError(commandId);
+    throw new CommandRefused(refusal.code, refusal.category as CommandRefused['category'], refusal.message);
+  }
+
+  private async keepRefusal(
+    refusal: CommandRefused,
+    input: { type: string; data: unknown },
+    envelope: CommandEnvelope,
+    stream: string,
+    commandHash: string,
+    now: string,
+  ): Promise<void> {
+    await this.refusals.record({
+      commandId: envelope.commandId, commandHash, commandType: input.type, stream,
+      code: refusal.code, category: refusal.category, message: refusal.message,
+      actor: envelope.actor, client: envelope.client, correlationId: envelope.correlationId,
+      recordedAt: now, command: input.data,
+    });
+  }
+}
+
+/** Stored events are trusted to be the domain's own: the store holds only what deciders produced. */
+function asDomainEvent<E>(event: RecordedEvent): E {
+  return { type: event.type, data: event.data } as E;
+}
+
+function hashCommand(input: { type: string; data: unknown }, envelope: CommandEnvelope): string {
+  const canonical = canonicalize({ type: input.type, data: input.data, actor: envelope.actor, client: envelope.client });
+  return createHash('sha256').update(canonical ?? '').digest('base64url');
+}
+
+function checkIfMatch(stream: string, expected: CommandEnvelope['expectedRevision'], actual: bigint): void {
+  if (expected === undefined) return;
+  const matches = expected === 'stream-exists' ? actual >= 0n : expected === actual;
+  if (!matches) throw new RevisionMismatchError(stream, String(expected), actual);
+}
+
+function answerRetry(applied: RecordedEvent[], stream: string, commandHash: string, commandId: string): CommandResult {
+  if (applied[0].metadata.commandHash !== commandHash) throw new IdempotencyKeyReusedError(commandId);
+  const last = applied[applied.length - 1];
+  return {
+    commandId, stream, revision: last.revision, position: last.position,
+    events: applied.map(({ id, type, data }) => ({ id, type, data })), replayed: true,
+  };
+}

@@ -1,0 +1,69 @@
+import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, Logger } from '@nestjs/common';
+import type { Request, Response } from 'express';
+import { CommandRefused, RULES, type RefusalCategory, type RuleId } from '@ledger/domain';
+import { HttpProblem } from './http-problem';
+import { correlationIdOf } from '../http/correlation-id';
+
+const STATUS_BY_CATEGORY: Readonly<Record<RefusalCategory, number>> = {
+  rule: 422,
+  invalid: 422,
+  'not-found': 404,
+  conflict: 409,
+  forbidden: 403,
+};
+
+const TITLES: Readonly<Record<number, string>> = {
+  400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 405: 'Method Not Allowed',
+  409: 'Conflict', 412: 'Precondition Failed', 413: 'Content Too Large', 415: 'Unsupported Media Type',
+  422: 'Unprocessable Content', 500: 'Internal Server Error', 503: 'Service Unavailable',
+};
+
+/** Turns every error into one RFC 9457 problem+json answer with a stable `code` and the correlation id. */
+@Catch()
+export class ProblemDetailsFilter implements ExceptionFilter {
+  private readonly logger = new Logger('Problems');
+
+  catch(error: unknown, host: ArgumentsHost): void {
+    const http = host.switchToHttp();
+    const request = http.getRequest<Request>();
+    const response = http.getResponse<Response>();
+    const problem = this.toProblem(error);
+    if (problem.status >= 500) this.logger.error(error instanceof Error ? error.stack : String(error));
+    const body = {
+      type: `urn:relationship-ledger:problem:${problem.code}`,
+      title: problem.title,
+      status: problem.status,
+      detail: problem.detail,
+      instance: request.originalUrl,
+      code: problem.code,
+      correlationId: correlationIdOf(request),
+      ...problem.extensions,
+    };
+    if (response.headersSent) return;
+    for (const [name, value] of Object.entries(problem.headers)) response.setHeader(name, value);
+    response.status(problem.status).type('application/problem+json').send(JSON.stringify(body));
+  }
+
+  private toProblem(error: unknown): {
+    status: number; code: string; title: string; detail: string;
+    extensions: Record<string, unknown>; headers: Record<string, string>;
+  } {
+    const titled = (status: number, code: string, detail: string, extensions = {}, headers = {}) =>
+      ({ status, code, title: TITLES[status] ?? 'Error', detail, extensions, headers });
+    if (error instanceof CommandRefused) {
+      const status = STATUS_BY_CATEGORY[error.category];
+      const rule = error.category === 'rule' ? (error.code as RuleId) : undefined;
+      const problem = titled(status, error.code, error.message, rule ? { rule } : {});
+      return rule ? { ...problem, title: RULES[rule] ?? problem.title } : problem;
+    }
+    if (error instanceof HttpProblem) {
+      return titled(error.status, error.code, error.message, { ...error.extensions }, { ...error.headers });
+    }
+    if (error instanceof HttpException) {
+      const status = error.getStatus();
+      const code = status === 404 ? 'ROUTE_NOT_FOUND' : status === 400 ? 'BAD_REQUEST' : `HTTP_${status}`;
+      return titled(status, code, status === 404 ? 'No such route.' : error.message);
+    }
+    return titled(500, 'INTERNAL_ERROR', 'The ledger failed to process the request; nothing was recorded unless a position was returned.');
+  }
+}

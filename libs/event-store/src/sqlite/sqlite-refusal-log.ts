@@ -1,0 +1,55 @@
+import Database from 'better-sqlite3';
+import { RefusalLog, type RefusalRecord, type StoredRefusal } from '../refusal-log';
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS refusals (
+  sequence INTEGER PRIMARY KEY AUTOINCREMENT,
+  command_id TEXT NOT NULL UNIQUE,
+  record TEXT NOT NULL
+);`;
+
+/** The refusal log in its own SQLite file, beside the event store's. */
+export class SqliteRefusalLog extends RefusalLog {
+  private readonly db: Database.Database;
+  private readonly statements;
+
+  constructor(file: string) {
+    super();
+    this.db = new Database(file);
+    this.db.pragma('journal_mode = WAL');
+    this.db.pragma('synchronous = FULL');
+    this.db.pragma('busy_timeout = 5000');
+    this.db.exec(SCHEMA);
+    this.statements = {
+      insert: this.db.prepare('INSERT OR IGNORE INTO refusals (command_id, record) VALUES (?, ?)'),
+      find: this.db.prepare('SELECT sequence, record FROM refusals WHERE command_id = ?').safeIntegers(true),
+      list: this.db.prepare('SELECT sequence, record FROM refusals WHERE sequence > ? ORDER BY sequence LIMIT ?').safeIntegers(true),
+    };
+  }
+
+  override async record(refusal: RefusalRecord): Promise<void> {
+    this.statements.insert.run(refusal.commandId, JSON.stringify(refusal));
+  }
+
+  override async find(commandId: string): Promise<StoredRefusal | undefined> {
+    const row = this.statements.find.get(commandId) as Row | undefined;
+    return row && toStored(row);
+  }
+
+  override async list({ after = 0n, limit }: { after?: bigint; limit: number }): Promise<StoredRefusal[]> {
+    return (this.statements.list.all(after, limit) as Row[]).map(toStored);
+  }
+
+  override async close(): Promise<void> {
+    if (this.db.open) this.db.close();
+  }
+}
+
+interface Row {
+  sequence: bigint;
+  record: string;
+}
+
+function toStored(row: Row): StoredRefusal {
+  return { ...(JSON.parse(row.record) as RefusalRecord), sequence: row.sequence };
+}
