@@ -15,10 +15,10 @@ import {
 import {
   DuplicateEventIdError,
   eventIdFor,
-  EventStore,
+  type EventStore,
   type Position,
   type RecordedEvent,
-  RefusalLog,
+  type RefusalLog,
   WrongExpectedRevisionError,
 } from '@ledger/event-store';
 import type { Clock } from '../clock';
