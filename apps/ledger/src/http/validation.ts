@@ -1,7 +1,12 @@
 import { applyDecorators, type ValidationError, ValidationPipe } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { ArrayMaxSize, IsArray, IsISO8601, IsOptional, IsString, Length, Matches } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsISO8601, IsString, Length, Matches, ValidateIf } from 'class-validator';
 import { HttpProblem } from '../problems/http-problem';
+
+/** Like IsOptional, but null is a value (and so refused where a string is due), not a missing field. */
+export function IsAbsentOr() {
+  return ValidateIf((_object: unknown, value: unknown) => value !== undefined);
+}
 
 export const LEDGER_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/;
 
@@ -9,9 +14,19 @@ export const LEDGER_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/;
 export function IsLedgerId(description: string, options: { optional?: boolean; example?: string } = {}) {
   const documented = { description, pattern: LEDGER_ID_PATTERN.source, example: options.example };
   return applyDecorators(
-    ...(options.optional ? [IsOptional(), ApiPropertyOptional(documented)] : [ApiProperty(documented)]),
+    ...(options.optional ? [IsAbsentOr(), ApiPropertyOptional(documented)] : [ApiProperty(documented)]),
     IsString(),
     Matches(LEDGER_ID_PATTERN, { message: '$property has 1 to 128 letters, digits or ._:- characters, starting with a letter or digit' }),
+  );
+}
+
+/** A display name: 1 to 200 characters, not blank, no leading or trailing space. */
+export function IsName(example: string) {
+  return applyDecorators(
+    ApiProperty({ example, minLength: 1, maxLength: 200 }),
+    IsString(),
+    Length(1, 200),
+    Matches(/^\S(.*\S)?$/su, { message: '$property is not blank and has no leading or trailing spaces' }),
   );
 }
 
@@ -19,7 +34,7 @@ export function IsLedgerId(description: string, options: { optional?: boolean; e
 export function IsInstant(description: string, options: { optional?: boolean } = {}) {
   const documented = { description, format: 'date-time', example: '2027-03-01T00:00:00Z' };
   return applyDecorators(
-    ...(options.optional ? [IsOptional(), ApiPropertyOptional(documented)] : [ApiProperty(documented)]),
+    ...(options.optional ? [IsAbsentOr(), ApiPropertyOptional(documented)] : [ApiProperty(documented)]),
     IsISO8601({ strict: true, strictSeparator: true }),
     Matches(/(Z|[+-]\d{2}:\d{2})$/, { message: '$property names its time zone (Z or ±hh:mm)' }),
   );

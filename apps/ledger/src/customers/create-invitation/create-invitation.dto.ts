@@ -1,8 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsInt, IsOptional, Max, Min, ValidateNested } from 'class-validator';
+import { IsInt, Max, Min, ValidateNested } from 'class-validator';
 import type { CommandInput, CreateInvitation } from '@ledger/domain';
-import { IsLedgerId, IsRoleList } from '../../http/validation';
+import { IsAbsentOr, IsLedgerId, IsRoleList } from '../../http/validation';
 
 export class DelegatedAdminRequestDto {
   @IsRoleList()
@@ -26,7 +26,7 @@ export class CreateInvitationDto {
   resellerId?: string;
 
   @ApiPropertyOptional({ type: DelegatedAdminRequestDto, description: 'Delegated admin the partner asks for.' })
-  @IsOptional()
+  @IsAbsentOr()
   @ValidateNested()
   @Type(() => DelegatedAdminRequestDto)
   delegatedAdmin?: DelegatedAdminRequestDto;

@@ -1,15 +1,13 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsBoolean, IsIn, IsOptional, IsString, Length } from 'class-validator';
+import { IsBoolean, IsIn } from 'class-validator';
 import { type Cloud, CLOUDS, type CommandInput, type RegisterCustomer } from '@ledger/domain';
-import { IsLedgerId } from '../../http/validation';
+import { IsAbsentOr, IsLedgerId, IsName } from '../../http/validation';
 
 export class RegisterCustomerDto {
   @IsLedgerId('The customer tenant’s id.', { example: 'contoso' })
   customerId!: string;
 
-  @ApiProperty({ example: 'Contoso Ltd' })
-  @IsString()
-  @Length(1, 200)
+  @IsName('Contoso Ltd')
   name!: string;
 
   @ApiProperty({ enum: CLOUDS })
@@ -17,7 +15,7 @@ export class RegisterCustomerDto {
   cloud!: Cloud;
 
   @ApiPropertyOptional({ description: 'The tenant is a CSP partner’s own tenant (MC-06).', default: false })
-  @IsOptional()
+  @IsAbsentOr()
   @IsBoolean()
   isPartnerTenant?: boolean;
 

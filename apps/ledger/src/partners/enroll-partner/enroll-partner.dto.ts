@@ -1,17 +1,15 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { IsIn, IsString, Length } from 'class-validator';
+import { IsIn } from 'class-validator';
 import {
   type Cloud, CLOUDS, type CommandInput, type EnrollPartner, PARTNER_PROGRAMS, type PartnerProgram,
 } from '@ledger/domain';
-import { IsLedgerId } from '../../http/validation';
+import { IsLedgerId, IsName } from '../../http/validation';
 
 export class EnrollPartnerDto {
   @IsLedgerId('The partner’s id (e.g. its Partner Center MPN id).', { example: 'northwind-csp' })
   partnerId!: string;
 
-  @ApiProperty({ example: 'Northwind Traders' })
-  @IsString()
-  @Length(1, 200)
+  @IsName('Northwind Traders')
   name!: string;
 
   @ApiProperty({ enum: PARTNER_PROGRAMS })
