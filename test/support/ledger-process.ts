@@ -1,0 +1,57 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+
+const ROOT = join(__dirname, '..', '..');
+
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const address = server.address();
+  server.close();
+  if (address === null || typeof address === 'string') throw new Error('no port');
+  return address.port;
+}
+
+/** The service as an operator runs it: its own process, from source, on a data directory and a port. */
+export class LedgerProcess {
+  private constructor(
+    private readonly child: ChildProcess,
+    readonly baseUrl: string,
+    readonly output: () => string,
+  ) {}
+
+  static async start(env: Record<string, string>, timeoutMs = 60_000): Promise<LedgerProcess> {
+    const port = await freePort();
+    const child = spawn(process.execPath, [
+      '-r', 'ts-node/register/transpile-only', '-r', 'tsconfig-paths/register', 'apps/ledger/src/main.ts',
+    ], {
+      cwd: ROOT,
+      env: { ...process.env, ...env, LEDGER_PORT: String(port), LEDGER_HOST: '127.0.0.1', TS_NODE_PROJECT: 'tsconfig.json' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    child.stdout?.on('data', (chunk: Buffer) => { output += chunk.toString(); });
+    child.stderr?.on('data', (chunk: Buffer) => { output += chunk.toString(); });
+    const started = Date.now();
+    while (!output.includes('listening on')) {
+      if (child.exitCode !== null) throw new Error(`The ledger exited (${child.exitCode}):\n${output}`);
+      if (Date.now() - started > timeoutMs) {
+        child.kill('SIGKILL');
+        throw new Error(`The ledger did not start within ${timeoutMs} ms:\n${output}`);
+      }
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    return new LedgerProcess(child, `http://127.0.0.1:${port}`, () => output);
+  }
+
+  /** Kills the process at once, as a power cut would: no shutdown hooks run. */
+  async kill(): Promise<void> {
+    if (this.child.exitCode !== null || this.child.signalCode !== null) return;
+    const exited = once(this.child, 'exit');
+    this.child.kill('SIGKILL');
+    await exited;
+  }
+}
