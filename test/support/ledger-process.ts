@@ -26,6 +26,7 @@ export class LedgerProcess {
   static async start(env: Record<string, string>, timeoutMs = 60_000): Promise<LedgerProcess> {
     const port = await freePort();
     const child = spawn(process.execPath, [
+      ...(process.env.LEDGER_NODE_OPTIONS ? process.env.LEDGER_NODE_OPTIONS.split(' ') : []),
       '-r', 'ts-node/register/transpile-only', '-r', 'tsconfig-paths/register', 'apps/ledger/src/main.ts',
     ], {
       cwd: ROOT,

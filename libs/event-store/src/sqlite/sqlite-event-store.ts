@@ -12,6 +12,7 @@ import {
   WrongExpectedRevisionError,
 } from '../event-store.port';
 import type { Position } from '../position';
+import { GroupCommit } from './group-commit';
 
 export interface SqliteEventStoreOptions {
   /** The database file; created with its schema when missing. */
@@ -44,31 +45,26 @@ interface EventRow {
   metadata: string;
 }
 
-interface PendingAppend {
+interface Append {
   readonly stream: string;
   readonly events: readonly EventToAppend[];
   readonly expectedRevision: ExpectedRevision;
-  readonly resolve: (result: AppendResult) => void;
-  readonly reject: (error: unknown) => void;
 }
 
 const PAGE_SIZE = 1000;
 
 /**
  * The embedded event store: one SQLite file in WAL mode with `synchronous=FULL`, the rowid as the global
- * position. Appends that arrive while a commit is being prepared share it (group commit): each runs in its
- * own savepoint, so one append's conflict leaves the others in the batch untouched, and all of them become
- * durable with one fsync.
+ * position. Appends that arrive in the same turn share a commit ({@link GroupCommit}): one append's conflict
+ * leaves the others in the batch untouched, and all of them become durable with one fsync.
  */
 export class SqliteEventStore extends EventStore {
   private readonly db: Database.Database;
   private readonly statements;
   private readonly pollIntervalMs: number;
-  private pending: PendingAppend[] = [];
-  private flushScheduled = false;
+  private readonly appends: GroupCommit<Append, AppendResult>;
   private readonly appendListeners = new Set<() => void>();
   private closed = false;
-  private readonly counters = { appends: 0, commits: 0 };
 
   constructor(options: SqliteEventStoreOptions) {
     super();
@@ -88,12 +84,8 @@ export class SqliteEventStore extends EventStore {
       readStream: read('SELECT * FROM events WHERE stream = ? AND revision >= ? ORDER BY revision'),
       readAll: read('SELECT * FROM events WHERE position > ? ORDER BY position LIMIT ?'),
       head: read('SELECT max(position) FROM events').pluck(),
-      begin: this.db.prepare('BEGIN IMMEDIATE'),
-      commit: this.db.prepare('COMMIT'),
-      savepoint: this.db.prepare('SAVEPOINT append'),
-      release: this.db.prepare('RELEASE append'),
-      rollbackToSavepoint: this.db.prepare('ROLLBACK TO append'),
     };
+    this.appends = new GroupCommit(this.db, (append) => this.appendInTransaction(append), () => this.notifyAppended());
   }
 
   override appendToStream(
@@ -103,13 +95,7 @@ export class SqliteEventStore extends EventStore {
   ): Promise<AppendResult> {
     if (this.closed) return Promise.reject(new EventStoreUnavailableError('The event store is closed'));
     if (events.length === 0) return Promise.reject(new RangeError('An append needs at least one event'));
-    return new Promise((resolve, reject) => {
-      this.pending.push({ stream, events, expectedRevision: options.expectedRevision, resolve, reject });
-      if (!this.flushScheduled) {
-        this.flushScheduled = true;
-        setImmediate(() => this.flush());
-      }
-    });
+    return this.appends.submit({ stream, events, expectedRevision: options.expectedRevision });
   }
 
   override async readStream(stream: string, options: { fromRevision?: bigint } = {}): Promise<RecordedEvent[]> {
@@ -132,7 +118,7 @@ export class SqliteEventStore extends EventStore {
 
   override async close(): Promise<void> {
     if (this.closed) return;
-    this.flush();
+    this.appends.flush();
     this.closed = true;
     this.notifyAppended();
     this.db.close();
@@ -160,50 +146,15 @@ export class SqliteEventStore extends EventStore {
 
   /** Appends committed and the commits (fsyncs) they took: the ratio shows group commit at work. */
   get stats(): { readonly appends: number; readonly commits: number } {
-    return { ...this.counters };
+    const { writes, commits } = this.appends.stats;
+    return { appends: writes, commits };
   }
 
   get isClosed(): boolean {
     return this.closed;
   }
 
-  private flush(): void {
-    this.flushScheduled = false;
-    const batch = this.pending;
-    this.pending = [];
-    if (batch.length === 0) return;
-    const outcomes: Array<{ result?: AppendResult; error?: unknown }> = [];
-    try {
-      this.statements.begin.run();
-      for (const append of batch) {
-        this.statements.savepoint.run();
-        try {
-          outcomes.push({ result: this.appendInTransaction(append) });
-          this.statements.release.run();
-        } catch (error) {
-          this.statements.rollbackToSavepoint.run();
-          this.statements.release.run();
-          outcomes.push({ error });
-        }
-      }
-      this.statements.commit.run();
-      this.counters.commits += 1;
-      this.counters.appends += batch.length;
-    } catch (error) {
-      if (this.db.inTransaction) this.db.exec('ROLLBACK');
-      const failure = new EventStoreUnavailableError(`The append could not be committed: ${String(error)}`);
-      for (const append of batch) append.reject(failure);
-      return;
-    }
-    batch.forEach((append, i) => {
-      const { result, error } = outcomes[i];
-      if (result) append.resolve(result);
-      else append.reject(error);
-    });
-    this.notifyAppended();
-  }
-
-  private appendInTransaction({ stream, events, expectedRevision }: PendingAppend): AppendResult {
+  private appendInTransaction({ stream, events, expectedRevision }: Append): AppendResult {
     const retried = this.findRetriedAppend(stream, events);
     if (retried) return retried;
     const current = (this.statements.streamHead.get(stream) as bigint | undefined) ?? -1n;

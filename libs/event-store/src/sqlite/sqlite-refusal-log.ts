@@ -1,5 +1,6 @@
 import Database from 'better-sqlite3';
 import { RefusalLog, type RefusalRecord, type StoredRefusal } from '../refusal-log';
+import { GroupCommit } from './group-commit';
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS refusals (
@@ -8,10 +9,11 @@ CREATE TABLE IF NOT EXISTS refusals (
   record TEXT NOT NULL
 );`;
 
-/** The refusal log in its own SQLite file, beside the event store's. */
+/** The refusal log in its own SQLite file beside the event store's, durable and group-committed like it. */
 export class SqliteRefusalLog extends RefusalLog {
   private readonly db: Database.Database;
   private readonly statements;
+  private readonly writes: GroupCommit<RefusalRecord, void>;
 
   constructor(file: string) {
     super();
@@ -25,10 +27,13 @@ export class SqliteRefusalLog extends RefusalLog {
       find: this.db.prepare('SELECT sequence, record FROM refusals WHERE command_id = ?').safeIntegers(true),
       list: this.db.prepare('SELECT sequence, record FROM refusals WHERE sequence > ? ORDER BY sequence LIMIT ?').safeIntegers(true),
     };
+    this.writes = new GroupCommit(this.db, (refusal) => {
+      this.statements.insert.run(refusal.commandId, JSON.stringify(refusal));
+    });
   }
 
-  override async record(refusal: RefusalRecord): Promise<void> {
-    this.statements.insert.run(refusal.commandId, JSON.stringify(refusal));
+  override record(refusal: RefusalRecord): Promise<void> {
+    return this.writes.submit(refusal);
   }
 
   override async find(commandId: string): Promise<StoredRefusal | undefined> {
@@ -41,7 +46,9 @@ export class SqliteRefusalLog extends RefusalLog {
   }
 
   override async close(): Promise<void> {
-    if (this.db.open) this.db.close();
+    if (!this.db.open) return;
+    this.writes.flush();
+    this.db.close();
   }
 }
 

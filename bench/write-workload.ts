@@ -1,0 +1,61 @@
+import type { CommandInput, CustomerCommand, PartnerCommand } from '@ledger/domain';
+
+/** One command as the benchmark sends it: an HTTP path and body, and the same command for the runner. */
+export interface WorkloadCommand {
+  readonly actor: string;
+  readonly path: string;
+  readonly body?: object;
+  readonly input: CommandInput<CustomerCommand> | CommandInput<PartnerCommand>;
+}
+
+export const PARTNERS: WorkloadCommand[] = [
+  { actor: 'operator:bench', path: '/partners', body: { partnerId: 'bench-direct', name: 'Direct', program: 'direct-bill', cloud: 'global' },
+    input: { type: 'EnrollPartner', data: { partnerId: 'bench-direct', name: 'Direct', program: 'direct-bill', cloud: 'global' } } },
+  { actor: 'operator:bench', path: '/partners', body: { partnerId: 'bench-provider', name: 'Provider', program: 'indirect-provider', cloud: 'global' },
+    input: { type: 'EnrollPartner', data: { partnerId: 'bench-provider', name: 'Provider', program: 'indirect-provider', cloud: 'global' } } },
+  { actor: 'operator:bench', path: '/partners', body: { partnerId: 'bench-reseller', name: 'Reseller', program: 'indirect-reseller', cloud: 'global' },
+    input: { type: 'EnrollPartner', data: { partnerId: 'bench-reseller', name: 'Reseller', program: 'indirect-reseller', cloud: 'global' } } },
+  { actor: 'partner:bench-provider', path: '/partners/bench-provider/indirect-resellers', body: { resellerId: 'bench-reseller' },
+    input: { type: 'AuthorizeIndirectReseller', data: { providerId: 'bench-provider', resellerId: 'bench-reseller' } } },
+];
+
+/**
+ * A customer's first days, seven commands: registered with an EA Azure subscription, invited by the provider
+ * through its reseller, accepted, a CSP subscription sold, delegated admin granted, and a refused switch (MC-10).
+ */
+export function customerStory(customerId: string, grantEndsAt: string): WorkloadCommand[] {
+  const base = `/customers/${customerId}`;
+  const invitationId = `${customerId}-inv`;
+  return [
+    { actor: 'operator:bench', path: '/customers', body: { customerId, name: customerId, cloud: 'global' },
+      input: { type: 'RegisterCustomer', data: { customerId, name: customerId, cloud: 'global', isPartnerTenant: false } } },
+    { actor: 'operator:bench', path: `${base}/subscriptions`, body: { subscriptionId: 'azure-ea', kind: 'usage', channel: 'ea' },
+      input: { type: 'RecordSubscription', data: { customerId, subscriptionId: 'azure-ea', kind: 'usage', channel: 'ea' } } },
+    { actor: 'partner:bench-provider', path: `${base}/invitations`, body: { invitationId, partnerId: 'bench-provider', resellerId: 'bench-reseller' },
+      input: { type: 'CreateInvitation', data: { customerId, invitationId, partnerId: 'bench-provider', resellerId: 'bench-reseller' } } },
+    { actor: `customer:${customerId}`, path: `${base}/invitations/${invitationId}/acceptance`,
+      input: { type: 'AcceptInvitation', data: { customerId, invitationId } } },
+    { actor: 'partner:bench-provider', path: `${base}/subscriptions`,
+      body: { subscriptionId: 'azure-csp', kind: 'usage', channel: 'csp', partnerOfRecordId: 'bench-provider' },
+      input: { type: 'RecordSubscription', data: { customerId, subscriptionId: 'azure-csp', kind: 'usage', channel: 'csp', partnerOfRecordId: 'bench-provider' } } },
+    { actor: `customer:${customerId}`, path: `${base}/delegated-admin-grants`,
+      body: { grantId: 'g1', partnerId: 'bench-reseller', roles: ['Helpdesk Administrator'], endsAt: grantEndsAt },
+      input: { type: 'GrantDelegatedAdmin', data: { customerId, grantId: 'g1', partnerId: 'bench-reseller', roles: ['Helpdesk Administrator'], endsAt: grantEndsAt } } },
+    { actor: `customer:${customerId}`, path: `${base}/subscriptions/azure-ea/switch`, body: { targetPartnerId: 'bench-provider' },
+      input: { type: 'SwitchSubscription', data: { customerId, subscriptionId: 'azure-ea', targetPartnerId: 'bench-provider' } } },
+  ];
+}
+
+export function percentile(sortedMs: readonly number[], p: number): number {
+  if (sortedMs.length === 0) return NaN;
+  return sortedMs[Math.min(sortedMs.length - 1, Math.ceil((p / 100) * sortedMs.length) - 1)];
+}
+
+export function report(label: string, latenciesMs: number[], elapsedMs: number, extra = ''): void {
+  const sorted = [...latenciesMs].sort((a, b) => a - b);
+  const perSecond = (latenciesMs.length / elapsedMs) * 1000;
+  const f = (n: number) => n.toFixed(2);
+  console.log(`${label}: ${latenciesMs.length} commands in ${(elapsedMs / 1000).toFixed(2)} s = ${perSecond.toFixed(0)} commands/s; ` +
+    `latency ms p50 ${f(percentile(sorted, 50))} p95 ${f(percentile(sorted, 95))} p99 ${f(percentile(sorted, 99))} ` +
+    `max ${f(sorted[sorted.length - 1])}${extra}`);
+}
