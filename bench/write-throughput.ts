@@ -10,12 +10,13 @@ import { Agent, request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { addDays, customerDecider, partnerDecider, CommandRefused, type Decider, type LedgerEvent } from '@ledger/domain';
+import {
+  addDays, CommandRefused, customerDecider, type Decider, DEFAULT_LEDGER_POLICY, type LedgerEvent, partnerDecider,
+} from '@ledger/domain';
 import { SqliteEventStore, SqliteRefusalLog } from '@ledger/event-store';
 import { SystemClock } from '../apps/ledger/src/clock';
 import { CommandRunner } from '../apps/ledger/src/commands/command-runner';
 import { parseActor } from '../apps/ledger/src/auth/token-registry';
-import { DEFAULT_LEDGER_POLICY } from '@ledger/domain';
 import { LedgerProcess } from '../test/support/ledger-process';
 import { customerStory, PARTNERS, report, type WorkloadCommand } from './write-workload';
 
@@ -25,8 +26,12 @@ const TOKEN = 'bench-token-0123456789abcdef';
 const GRANT_ENDS_AT = addDays(new Date().toISOString(), 365);
 
 /** Runs `clients` loops, each telling new customers' stories, for the benchmark's duration. */
-async function drive(clients: number, send: (command: WorkloadCommand, key: string) => Promise<void>): Promise<{ latencies: number[]; elapsed: number }> {
+async function drive(
+  clients: number,
+  send: (command: WorkloadCommand, key: string) => Promise<boolean>,
+): Promise<{ latencies: number[]; elapsed: number; accepted: number }> {
   const latencies: number[] = [];
+  let accepted = 0;
   const started = performance.now();
   const deadline = started + SECONDS * 1000;
   await Promise.all(Array.from({ length: clients }, async (_, client) => {
@@ -34,30 +39,32 @@ async function drive(clients: number, send: (command: WorkloadCommand, key: stri
       const customerId = `c${client}-${story}`;
       for (const [step, command] of customerStory(customerId, GRANT_ENDS_AT).entries()) {
         const sent = performance.now();
-        await send(command, `${customerId}-${step}`);
+        if (await send(command, `${customerId}-${step}`)) accepted += 1;
         latencies.push(performance.now() - sent);
       }
     }
   }));
-  return { latencies, elapsed: performance.now() - started };
+  return { latencies, elapsed: performance.now() - started, accepted };
 }
 
 async function inProcess(dir: string): Promise<void> {
   const store = new SqliteEventStore({ file: join(dir, 'events.sqlite') });
   const refusals = new SqliteRefusalLog(join(dir, 'refusals.sqlite'));
   const runner = new CommandRunner(store, refusals, new SystemClock(), { policy: DEFAULT_LEDGER_POLICY, maxAttempts: 5 });
-  const send = async (command: WorkloadCommand, key: string): Promise<void> => {
+  const send = async (command: WorkloadCommand, key: string): Promise<boolean> => {
     const decider = (command.input.type in PARTNER_TYPES ? partnerDecider : customerDecider) as Decider<never, LedgerEvent, unknown>;
     const actor = parseActor(command.actor) ?? { kind: 'operator' as const, id: 'bench' };
     try {
       await runner.run(decider, command.input as never, { commandId: key, actor, client: 'bench', correlationId: key });
+      return true;
     } catch (error) {
       if (!(error instanceof CommandRefused)) throw error;
+      return false;
     }
   };
   for (const [i, command] of PARTNERS.entries()) await send(command, `partner-${i}`);
-  const { latencies, elapsed } = await drive(CLIENTS, send);
-  report(`in-process, ${CLIENTS} concurrent callers`, latencies, elapsed,
+  const { latencies, elapsed, accepted } = await drive(CLIENTS, send);
+  report(`in-process, ${CLIENTS} concurrent callers`, latencies, elapsed, accepted,
     `; ${store.stats.appends} appends in ${store.stats.commits} commits`);
   await store.close();
   await refusals.close();
@@ -70,7 +77,7 @@ async function overHttp(dir: string): Promise<void> {
   const ledger = await LedgerProcess.start({ LEDGER_DATA_DIR: join(dir, 'http'), LEDGER_TOKENS_FILE: join(dir, 'tokens.json') });
   // node:http with keep-alive costs the load generator less CPU than fetch: the server gets the cores.
   const agent = new Agent({ keepAlive: true, maxSockets: CLIENTS });
-  const send = (command: WorkloadCommand, key: string): Promise<void> => new Promise((resolve, reject) => {
+  const send = (command: WorkloadCommand, key: string): Promise<boolean> => new Promise((resolve, reject) => {
     const body = command.body ? JSON.stringify(command.body) : '';
     const req = httpRequest(`${ledger.baseUrl}${command.path}`, {
       method: 'POST',
@@ -83,7 +90,7 @@ async function overHttp(dir: string): Promise<void> {
       response.resume();
       response.on('end', () => {
         const status = response.statusCode ?? 0;
-        if (status === 201 || status === 422) resolve();
+        if (status === 201 || status === 422) resolve(status === 201);
         else reject(new Error(`${command.path}: ${status}`));
       });
     });
@@ -92,8 +99,8 @@ async function overHttp(dir: string): Promise<void> {
   });
   try {
     for (const [i, command] of PARTNERS.entries()) await send(command, `partner-${i}`);
-    const { latencies, elapsed } = await drive(CLIENTS, send);
-    report(`over HTTP, ${CLIENTS} concurrent clients`, latencies, elapsed);
+    const { latencies, elapsed, accepted } = await drive(CLIENTS, send);
+    report(`over HTTP, ${CLIENTS} concurrent clients`, latencies, elapsed, accepted);
   } finally {
     agent.destroy();
     await ledger.kill();

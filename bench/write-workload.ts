@@ -51,11 +51,12 @@ export function percentile(sortedMs: readonly number[], p: number): number {
   return sortedMs[Math.min(sortedMs.length - 1, Math.ceil((p / 100) * sortedMs.length) - 1)];
 }
 
-export function report(label: string, latenciesMs: number[], elapsedMs: number, extra = ''): void {
+export function report(label: string, latenciesMs: number[], elapsedMs: number, accepted: number, extra = ''): void {
   const sorted = [...latenciesMs].sort((a, b) => a - b);
-  const perSecond = (latenciesMs.length / elapsedMs) * 1000;
+  const perSecond = (n: number) => ((n / elapsedMs) * 1000).toFixed(0);
   const f = (n: number) => n.toFixed(2);
-  console.log(`${label}: ${latenciesMs.length} commands in ${(elapsedMs / 1000).toFixed(2)} s = ${perSecond.toFixed(0)} commands/s; ` +
+  console.log(`${label}: ${latenciesMs.length} commands in ${(elapsedMs / 1000).toFixed(2)} s = ` +
+    `${perSecond(latenciesMs.length)} commands/s, of which ${perSecond(accepted)}/s accepted; ` +
     `latency ms p50 ${f(percentile(sorted, 50))} p95 ${f(percentile(sorted, 95))} p99 ${f(percentile(sorted, 99))} ` +
     `max ${f(sorted[sorted.length - 1])}${extra}`);
 }
