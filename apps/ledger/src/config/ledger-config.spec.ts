@@ -1,0 +1,24 @@
+import { ConfigError, loadConfig } from './ledger-config';
+
+describe('configuration', () => {
+  it('needs nothing: defaults for every setting', () => {
+    const config = loadConfig({});
+    expect(config).toMatchObject({
+      host: '127.0.0.1', port: 3000, bodyLimitBytes: 65536, commandAttempts: 5, tokensFile: undefined,
+      policy: { invitationTtlDays: 90, maxDelegatedAdminDays: 730 },
+    });
+    expect(config.dataDir).toMatch(/data$/);
+  });
+
+  it('reads the environment', () => {
+    expect(loadConfig({ PORT: '8080', LEDGER_INVITATION_TTL_DAYS: '30', LEDGER_DATA_DIR: '/tmp/x' }))
+      .toMatchObject({ port: 8080, dataDir: '/tmp/x', policy: { invitationTtlDays: 30 } });
+    expect(loadConfig({ PORT: '8080', LEDGER_PORT: '9090' }).port).toBe(9090);
+  });
+
+  it('names every bad value at once', () => {
+    expect(() => loadConfig({ LEDGER_PORT: 'eighty', LEDGER_INVITATION_TTL_DAYS: '0' })).toThrow(ConfigError);
+    expect(() => loadConfig({ LEDGER_PORT: 'eighty', LEDGER_INVITATION_TTL_DAYS: '0' }))
+      .toThrow(/LEDGER_PORT must be .*\n- LEDGER_INVITATION_TTL_DAYS must be/);
+  });
+});
