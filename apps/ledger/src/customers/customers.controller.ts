@@ -1,73 +1,55 @@
-import { Body, Controller, Param, Post, UseInterceptors } from '@nestjs/common';
-import { ApiBearerAuth, ApiCreatedResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { RequireScope } from '../auth/auth.guard';
+import { Body } from '@nestjs/common';
 import { Envelope } from '../commands/command-envelope.decorator';
-import { CommandHeaders } from '../commands/command-headers.decorator';
-import { CommandAccepted, CommandResultInterceptor } from '../commands/command-result.interceptor';
+import { CommandController, CommandEndpoint } from '../commands/command-controller.decorator';
 import type { CommandEnvelope } from '../commands/command-runner';
 import { LedgerCommands } from '../commands/submit-command';
-import { EmptyBodyPipe, LedgerIdPipe } from '../http/ledger-id.pipe';
+import { EmptyBodyPipe, PathId } from '../http/ledger-id.pipe';
 import { RecordSubscriptionDto } from './record-subscription/record-subscription.dto';
 import { RegisterCustomerDto } from './register-customer/register-customer.dto';
 import { SwitchSubscriptionDto } from './switch-subscription/switch-subscription.dto';
 
-@ApiTags('customers and subscriptions')
-@ApiBearerAuth()
-@CommandHeaders()
-@RequireScope('write')
-@UseInterceptors(CommandResultInterceptor)
-@Controller('customers')
+@CommandController('customers', 'customers and subscriptions')
 export class CustomersController {
   constructor(private readonly commands: LedgerCommands) {}
 
-  @Post()
-  @ApiOperation({ summary: 'Register a customer tenant in its cloud' })
-  @ApiCreatedResponse({ type: CommandAccepted })
+  @CommandEndpoint('', 'Register a customer tenant in its cloud')
   register(@Body() body: RegisterCustomerDto, @Envelope() envelope: CommandEnvelope) {
     return this.commands.customer(body.toCommand(), envelope);
   }
 
-  @Post(':customerId/subscriptions')
-  @ApiOperation({ summary: 'Record a subscription, its channel and, for CSP, its partner of record (MC-13)' })
-  @ApiCreatedResponse({ type: CommandAccepted })
+  @CommandEndpoint(':customerId/subscriptions', 'Record a subscription, its channel and, for CSP, its partner of record (MC-13)')
   recordSubscription(
-    @Param('customerId', LedgerIdPipe) customerId: string,
+    @PathId('customerId') customerId: string,
     @Body() body: RecordSubscriptionDto,
     @Envelope() envelope: CommandEnvelope,
   ) {
     return this.commands.customer(body.toCommand(customerId), envelope);
   }
 
-  @Post(':customerId/subscriptions/:subscriptionId/switch')
-  @ApiOperation({ summary: 'Switch a subscription to another CSP partner (MC-09 … MC-12)' })
-  @ApiCreatedResponse({ type: CommandAccepted })
+  @CommandEndpoint(':customerId/subscriptions/:subscriptionId/switch', 'Switch a subscription to another CSP partner (MC-09 … MC-12)')
   switchSubscription(
-    @Param('customerId', LedgerIdPipe) customerId: string,
-    @Param('subscriptionId', LedgerIdPipe) subscriptionId: string,
+    @PathId('customerId') customerId: string,
+    @PathId('subscriptionId') subscriptionId: string,
     @Body() body: SwitchSubscriptionDto,
     @Envelope() envelope: CommandEnvelope,
   ) {
     return this.commands.customer(body.toCommand(customerId, subscriptionId), envelope);
   }
 
-  @Post(':customerId/subscriptions/:subscriptionId/cancellation')
-  @ApiOperation({ summary: 'Cancel a subscription' })
-  @ApiCreatedResponse({ type: CommandAccepted })
+  @CommandEndpoint(':customerId/subscriptions/:subscriptionId/cancellation', 'Cancel a subscription')
   cancelSubscription(
-    @Param('customerId', LedgerIdPipe) customerId: string,
-    @Param('subscriptionId', LedgerIdPipe) subscriptionId: string,
+    @PathId('customerId') customerId: string,
+    @PathId('subscriptionId') subscriptionId: string,
     @Body(EmptyBodyPipe) _: unknown,
     @Envelope() envelope: CommandEnvelope,
   ) {
     return this.commands.customer({ type: 'CancelSubscription', data: { customerId, subscriptionId } }, envelope);
   }
 
-  @Post(':customerId/subscriptions/:subscriptionId/term-end')
-  @ApiOperation({ summary: 'Record that a license term ended (the system, at or after its end date; MC-14)' })
-  @ApiCreatedResponse({ type: CommandAccepted })
+  @CommandEndpoint(':customerId/subscriptions/:subscriptionId/term-end', 'Record that a license term ended (the system, at or after its end date; MC-14)')
   endLicenseTerm(
-    @Param('customerId', LedgerIdPipe) customerId: string,
-    @Param('subscriptionId', LedgerIdPipe) subscriptionId: string,
+    @PathId('customerId') customerId: string,
+    @PathId('subscriptionId') subscriptionId: string,
     @Body(EmptyBodyPipe) _: unknown,
     @Envelope() envelope: CommandEnvelope,
   ) {

@@ -1,4 +1,4 @@
-import { Injectable, type ArgumentMetadata, type PipeTransform } from '@nestjs/common';
+import { type ArgumentMetadata, Injectable, Param, type PipeTransform } from '@nestjs/common';
 import { HttpProblem } from '../problems/http-problem';
 import { LEDGER_ID_PATTERN } from './validation';
 
@@ -25,3 +25,6 @@ export class EmptyBodyPipe implements PipeTransform<unknown, undefined> {
     });
   }
 }
+
+/** An id from the path, validated. */
+export const PathId = (name: string) => Param(name, LedgerIdPipe);
