@@ -13,3 +13,7 @@ export * from './customer/customer.state';
 export * from './customer/customer.decider';
 export * from './events';
 export * from './deciders';
+export * from './projections/projected-event';
+export * from './projections/customer-view';
+export * from './projections/partner-view';
+export * from './projections/support-rights';

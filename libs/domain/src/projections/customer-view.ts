@@ -1,0 +1,181 @@
+import { assertNever } from '../shared/assert-never';
+import type { Channel, Cloud, SubscriptionKind } from '../shared/vocabulary';
+import type { CustomerEvent } from '../customer/customer.events';
+import type { ProjectedEvent } from './projected-event';
+
+/** One step in a subscription's life, naming the event that recorded it. */
+export interface SubscriptionMove {
+  readonly eventId: string;
+  readonly type: 'SubscriptionRecorded' | 'SubscriptionSwitched' | 'LicenseTermEnded' | 'SubscriptionCancelled';
+  readonly at: string;
+  readonly partnerOfRecordId: string | null;
+  readonly channel: Channel;
+}
+
+export interface SubscriptionView {
+  readonly subscriptionId: string;
+  readonly kind: SubscriptionKind;
+  /** Where it was first bought. */
+  readonly originChannel: Channel;
+  /** Where it is now: `csp` once a CSP partner is its partner of record. */
+  readonly channel: Channel;
+  readonly partnerOfRecordId: string | null;
+  readonly termEndsAt: string | null;
+  readonly status: 'active' | 'term-ended' | 'cancelled';
+  readonly switched: boolean;
+  readonly history: readonly SubscriptionMove[];
+}
+
+export interface RelationshipView {
+  readonly relationshipId: string;
+  readonly invitationId: string;
+  /** The owner: the inviting partner (MC-05). */
+  readonly partnerId: string;
+  /** The indirect reseller linked to it, which does not own it (MC-05). */
+  readonly resellerId: string | null;
+  readonly status: 'active' | 'terminated';
+  readonly acceptedAt: string;
+  readonly acceptedBy: string;
+  readonly endedAt: string | null;
+  readonly endedBy: string | null;
+}
+
+export interface InvitationView {
+  readonly invitationId: string;
+  readonly partnerId: string;
+  readonly resellerId: string | null;
+  readonly expiresAt: string;
+  readonly status: 'pending' | 'accepted' | 'revoked' | 'expired';
+  readonly createdAt: string;
+  readonly createdBy: string;
+  readonly endedBy: string | null;
+}
+
+export interface GrantView {
+  readonly grantId: string;
+  readonly partnerId: string;
+  readonly roles: readonly string[];
+  readonly endsAt: string;
+  /** As recorded; a grant past its end is expired even before the expiry is recorded (MC-15). */
+  readonly status: 'active' | 'revoked' | 'expired';
+  readonly grantedAt: string;
+  readonly grantedBy: string;
+  readonly endedAt: string | null;
+  readonly endedBy: string | null;
+}
+
+/** Everything the ledger knows of one customer's ownership: the read model behind its queries. */
+export interface CustomerView {
+  readonly customerId: string;
+  readonly name: string;
+  readonly cloud: Cloud;
+  readonly isPartnerTenant: boolean;
+  readonly registeredAt: string;
+  readonly subscriptions: Readonly<Record<string, SubscriptionView>>;
+  readonly relationships: Readonly<Record<string, RelationshipView>>;
+  readonly invitations: Readonly<Record<string, InvitationView>>;
+  readonly grants: Readonly<Record<string, GrantView>>;
+  /** How many of the customer's events the view has applied. */
+  readonly eventsApplied: number;
+}
+
+export const CUSTOMER_VIEW_EVENT_TYPES: ReadonlyArray<CustomerEvent['type']> = [
+  'CustomerRegistered', 'SubscriptionRecorded', 'SubscriptionCancelled', 'SubscriptionSwitched', 'LicenseTermEnded',
+  'InvitationCreated', 'InvitationRevoked', 'InvitationExpired', 'RelationshipAccepted', 'RelationshipTerminated',
+  'DelegatedAdminGranted', 'DelegatedAdminRevoked', 'DelegatedAdminExpired',
+];
+
+type Collection = 'subscriptions' | 'relationships' | 'invitations' | 'grants';
+
+function change<K extends Collection>(
+  view: CustomerView,
+  collection: K,
+  id: string,
+  update: (entry: CustomerView[K][string]) => CustomerView[K][string],
+): CustomerView {
+  const existing = view[collection][id];
+  if (!existing) return view;
+  return { ...view, [collection]: { ...view[collection], [id]: update(existing as CustomerView[K][string]) } };
+}
+
+function add<K extends Collection>(view: CustomerView, collection: K, id: string, entry: CustomerView[K][string]): CustomerView {
+  return { ...view, [collection]: { ...view[collection], [id]: entry } };
+}
+
+function move(subscription: SubscriptionView, step: SubscriptionMove, update: Partial<SubscriptionView>): SubscriptionView {
+  return { ...subscription, ...update, history: [...subscription.history, step] };
+}
+
+/**
+ * The customer view's evolve: pure, given the view so far (null before the customer is registered) and the
+ * next event of the customer's stream.
+ */
+export function evolveCustomerView(view: CustomerView | null, event: ProjectedEvent<CustomerEvent>): CustomerView | null {
+  if (event.type === 'CustomerRegistered') {
+    const { customerId, name, cloud, isPartnerTenant } = event.data;
+    return {
+      customerId, name, cloud, isPartnerTenant, registeredAt: event.recordedAt,
+      subscriptions: {}, relationships: {}, invitations: {}, grants: {}, eventsApplied: 1,
+    };
+  }
+  if (view === null) return null;
+  const next = applyToRegistered(view, event);
+  return { ...next, eventsApplied: view.eventsApplied + 1 };
+}
+
+function applyToRegistered(view: CustomerView, event: ProjectedEvent<CustomerEvent>): CustomerView {
+  const at = event.recordedAt;
+  const by = event.id;
+  switch (event.type) {
+    case 'CustomerRegistered':
+      return view;
+    case 'SubscriptionRecorded': {
+      const { subscriptionId, kind, channel, partnerOfRecordId, termEndsAt } = event.data;
+      return add(view, 'subscriptions', subscriptionId, {
+        subscriptionId, kind, originChannel: channel, channel, partnerOfRecordId, termEndsAt, status: 'active', switched: false,
+        history: [{ eventId: by, type: event.type, at, partnerOfRecordId, channel }],
+      });
+    }
+    case 'SubscriptionSwitched':
+      return change(view, 'subscriptions', event.data.subscriptionId, (s) => move(s,
+        { eventId: by, type: event.type, at, partnerOfRecordId: event.data.toPartnerId, channel: 'csp' },
+        { channel: 'csp', partnerOfRecordId: event.data.toPartnerId, termEndsAt: event.data.termEndsAt, status: 'active', switched: true }));
+    case 'LicenseTermEnded':
+      return change(view, 'subscriptions', event.data.subscriptionId, (s) => move(s,
+        { eventId: by, type: event.type, at, partnerOfRecordId: s.partnerOfRecordId, channel: s.channel }, { status: 'term-ended' }));
+    case 'SubscriptionCancelled':
+      return change(view, 'subscriptions', event.data.subscriptionId, (s) => move(s,
+        { eventId: by, type: event.type, at, partnerOfRecordId: s.partnerOfRecordId, channel: s.channel }, { status: 'cancelled' }));
+    case 'InvitationCreated': {
+      const { invitationId, partnerId, resellerId, expiresAt } = event.data;
+      return add(view, 'invitations', invitationId, {
+        invitationId, partnerId, resellerId, expiresAt, status: 'pending', createdAt: at, createdBy: by, endedBy: null,
+      });
+    }
+    case 'InvitationRevoked':
+      return change(view, 'invitations', event.data.invitationId, (i) => ({ ...i, status: 'revoked', endedBy: by }));
+    case 'InvitationExpired':
+      return change(view, 'invitations', event.data.invitationId, (i) => ({ ...i, status: 'expired', endedBy: by }));
+    case 'RelationshipAccepted': {
+      const { relationshipId, invitationId, partnerId, resellerId } = event.data;
+      const accepted = change(view, 'invitations', invitationId, (i) => ({ ...i, status: 'accepted', endedBy: by }));
+      return add(accepted, 'relationships', relationshipId, {
+        relationshipId, invitationId, partnerId, resellerId, status: 'active', acceptedAt: at, acceptedBy: by, endedAt: null, endedBy: null,
+      });
+    }
+    case 'RelationshipTerminated':
+      return change(view, 'relationships', event.data.relationshipId, (r) => ({ ...r, status: 'terminated', endedAt: at, endedBy: by }));
+    case 'DelegatedAdminGranted': {
+      const { grantId, partnerId, roles, endsAt } = event.data;
+      return add(view, 'grants', grantId, {
+        grantId, partnerId, roles, endsAt, status: 'active', grantedAt: at, grantedBy: by, endedAt: null, endedBy: null,
+      });
+    }
+    case 'DelegatedAdminRevoked':
+      return change(view, 'grants', event.data.grantId, (g) => ({ ...g, status: 'revoked', endedAt: at, endedBy: by }));
+    case 'DelegatedAdminExpired':
+      return change(view, 'grants', event.data.grantId, (g) => ({ ...g, status: 'expired', endedAt: at, endedBy: by }));
+    default:
+      return assertNever(event);
+  }
+}

@@ -1,0 +1,176 @@
+import type { RuleId } from '../shared/ledger-error';
+import { isBefore } from '../shared/time';
+import type { CustomerView, GrantView, RelationshipView } from './customer-view';
+
+export const RIGHTS = ['transact', 'provision', 'support', 'administer'] as const;
+export type Right = (typeof RIGHTS)[number];
+
+/** Why a right is held (or not): the rule that gives or withholds it, and the events that establish that. */
+export interface RightReason {
+  readonly rule: RuleId;
+  readonly eventIds: readonly string[];
+  readonly detail: string;
+}
+
+export interface HeldRight {
+  readonly right: Right;
+  readonly reasons: readonly RightReason[];
+  /** For rights that rest only on delegated admin: when the last grant giving it ends. */
+  readonly until: string | null;
+  /** For `administer`: the roles held, across active grants. */
+  readonly roles?: readonly string[];
+}
+
+export interface PartnerRights {
+  readonly partnerId: string;
+  readonly rights: readonly HeldRight[];
+}
+
+export interface RightCheck {
+  readonly partnerId: string;
+  readonly right: Right;
+  readonly allowed: boolean;
+  readonly reasons: readonly RightReason[];
+}
+
+/** A grant gives rights while it is recorded active and its end has not come (MC-15): judged at `now`. */
+export function isGrantInForce(grant: GrantView, now: string): boolean {
+  return grant.status === 'active' && isBefore(now, grant.endsAt);
+}
+
+interface Basis {
+  readonly owned: RelationshipView[];
+  readonly linked: RelationshipView[];
+  readonly grants: GrantView[];
+}
+
+function basisOf(view: CustomerView, partnerId: string, now: string): Basis {
+  const relationships = Object.values(view.relationships).filter((r) => r.status === 'active');
+  return {
+    owned: relationships.filter((r) => r.partnerId === partnerId),
+    linked: relationships.filter((r) => r.resellerId === partnerId),
+    grants: Object.values(view.grants).filter((g) => g.partnerId === partnerId && isGrantInForce(g, now)),
+  };
+}
+
+const ownerReason = (r: RelationshipView): RightReason => ({
+  rule: 'MC-05', eventIds: [r.acceptedBy], detail: `owns reseller relationship ${r.relationshipId}`,
+});
+const linkedReason = (r: RelationshipView): RightReason => ({
+  rule: 'MC-05', eventIds: [r.acceptedBy], detail: `is the indirect reseller linked to relationship ${r.relationshipId} of ${r.partnerId}`,
+});
+const grantReason = (g: GrantView): RightReason => ({
+  rule: 'MC-07', eventIds: [g.grantedBy], detail: `holds delegated admin grant ${g.grantId} (${g.roles.join(', ')}) until ${g.endsAt}`,
+});
+
+function latestEnd(grants: readonly GrantView[]): string | null {
+  return grants.reduce<string | null>((latest, g) => (latest === null || isBefore(latest, g.endsAt) ? g.endsAt : latest), null);
+}
+
+function rightsFrom(basis: Basis): HeldRight[] {
+  const rights: HeldRight[] = [];
+  const owner = basis.owned.map(ownerReason);
+  const admin = basis.grants.map(grantReason);
+  const until = basis.owned.length > 0 ? null : latestEnd(basis.grants);
+  if (owner.length > 0) rights.push({ right: 'transact', reasons: owner, until: null });
+  if (owner.length + admin.length > 0) rights.push({ right: 'provision', reasons: [...owner, ...admin], until });
+  const support = [...owner, ...admin, ...basis.linked.map(linkedReason)];
+  if (support.length > 0) {
+    rights.push({ right: 'support', reasons: support, until: owner.length + basis.linked.length > 0 ? null : until });
+  }
+  if (admin.length > 0) {
+    const roles = [...new Set(basis.grants.flatMap((g) => g.roles))].sort();
+    rights.push({ right: 'administer', reasons: admin, until: latestEnd(basis.grants), roles });
+  }
+  return rights;
+}
+
+/** The partners named anywhere in the customer's relationships and grants. */
+function partnersOf(view: CustomerView): string[] {
+  const ids = new Set<string>();
+  for (const r of Object.values(view.relationships)) {
+    ids.add(r.partnerId);
+    if (r.resellerId) ids.add(r.resellerId);
+  }
+  for (const g of Object.values(view.grants)) ids.add(g.partnerId);
+  return [...ids].sort();
+}
+
+/**
+ * What each partner may do for this customer at `now`, and why: `transact` (owner of an active reseller
+ * relationship), `provision` (owner, or holder of delegated admin in force), `support` (those, or the
+ * indirect reseller linked to an active relationship), `administer` (delegated admin in force, with its
+ * roles and end). Partners whose relationships and grants all ended hold nothing (MC-15) and are left out.
+ */
+export function supportRights(view: CustomerView, now: string): PartnerRights[] {
+  return partnersOf(view)
+    .map((partnerId) => ({ partnerId, rights: rightsFrom(basisOf(view, partnerId, now)) }))
+    .filter((entry) => entry.rights.length > 0);
+}
+
+/** May `partnerId` do `right` for this customer at `now`? With the reasons either way. */
+export function checkRight(view: CustomerView, partnerId: string, right: Right, now: string): RightCheck {
+  const held = rightsFrom(basisOf(view, partnerId, now)).find((r) => r.right === right);
+  if (held) return { partnerId, right, allowed: true, reasons: held.reasons };
+  return { partnerId, right, allowed: false, reasons: whyNot(view, partnerId, right, now) };
+}
+
+function whyNot(view: CustomerView, partnerId: string, right: Right, now: string): RightReason[] {
+  const reasons: RightReason[] = [];
+  for (const r of Object.values(view.relationships)) {
+    if (r.status === 'terminated' && (r.partnerId === partnerId || r.resellerId === partnerId)) {
+      reasons.push({ rule: 'MC-15', eventIds: [r.acceptedBy, r.endedBy ?? ''].filter(Boolean),
+        detail: `relationship ${r.relationshipId} was terminated at ${r.endedAt}; it gives no rights since` });
+    }
+  }
+  for (const g of Object.values(view.grants)) {
+    if (g.partnerId !== partnerId || isGrantInForce(g, now)) continue;
+    const ended = g.status === 'active' ? `ended at ${g.endsAt}` : `was ${g.status} at ${g.endedAt}`;
+    reasons.push({ rule: 'MC-15', eventIds: [g.grantedBy, g.endedBy ?? ''].filter(Boolean),
+      detail: `delegated admin grant ${g.grantId} ${ended}; it gives no rights since` });
+  }
+  const basis = basisOf(view, partnerId, now);
+  const rule: RuleId = right === 'administer' ? 'MC-07' : 'MC-05';
+  const what: Record<Right, string> = {
+    transact: 'owns no active reseller relationship with this customer',
+    provision: 'owns no active reseller relationship and holds no delegated admin in force',
+    support: 'owns or is linked to no active reseller relationship and holds no delegated admin in force',
+    administer: 'holds no delegated admin grant in force',
+  };
+  const related = basis.linked.length > 0 && right !== 'support'
+    ? ` (it is only linked to ${basis.linked.map((r) => r.relationshipId).join(', ')} as an indirect reseller, MC-05)` : '';
+  reasons.push({ rule, eventIds: basis.linked.map((r) => r.acceptedBy), detail: `partner ${partnerId} ${what[right]}${related}` });
+  return reasons;
+}
+
+/** A customer's link to a partner, as the read side indexes it for per-partner questions. */
+export interface CustomerLink {
+  readonly customerId: string;
+  readonly partnerId: string;
+  readonly role: 'owner' | 'linked-reseller' | 'delegated-admin';
+  /** The relationship or grant the link rests on. */
+  readonly refId: string;
+  /** The owner of the relationship (for a linked reseller: its provider). */
+  readonly ownerId: string | null;
+  /** For delegated admin: when the grant ends (it is judged against the clock when queried). */
+  readonly endsAt: string | null;
+  readonly roles: readonly string[] | null;
+}
+
+/** The links of the customer's active relationships and active grants: what per-partner queries search. */
+export function customerLinks(view: CustomerView): CustomerLink[] {
+  const links: CustomerLink[] = [];
+  const { customerId } = view;
+  for (const r of Object.values(view.relationships)) {
+    if (r.status !== 'active') continue;
+    links.push({ customerId, partnerId: r.partnerId, role: 'owner', refId: r.relationshipId, ownerId: r.partnerId, endsAt: null, roles: null });
+    if (r.resellerId) {
+      links.push({ customerId, partnerId: r.resellerId, role: 'linked-reseller', refId: r.relationshipId, ownerId: r.partnerId, endsAt: null, roles: null });
+    }
+  }
+  for (const g of Object.values(view.grants)) {
+    if (g.status !== 'active') continue;
+    links.push({ customerId, partnerId: g.partnerId, role: 'delegated-admin', refId: g.grantId, ownerId: null, endsAt: g.endsAt, roles: g.roles });
+  }
+  return links;
+}
