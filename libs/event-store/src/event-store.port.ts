@@ -89,5 +89,8 @@ export abstract class EventStore {
   /** The position of the last event in the log, or undefined for an empty log. */
   abstract headPosition(): Promise<Position | undefined>;
 
+  /** How many events the log holds after a position (all of them when absent): a reader's lag. */
+  abstract countEventsAfter(after?: Position): Promise<number>;
+
   abstract close(): Promise<void>;
 }

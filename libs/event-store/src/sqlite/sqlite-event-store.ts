@@ -84,6 +84,7 @@ export class SqliteEventStore extends EventStore {
       readStream: read('SELECT * FROM events WHERE stream = ? AND revision >= ? ORDER BY revision'),
       readAll: read('SELECT * FROM events WHERE position > ? ORDER BY position LIMIT ?'),
       head: read('SELECT max(position) FROM events').pluck(),
+      countAfter: this.db.prepare('SELECT count(*) FROM events WHERE position > ?').pluck(),
     };
     this.appends = new GroupCommit(this.db, (append) => this.appendInTransaction(append), () => this.notifyAppended());
   }
@@ -114,6 +115,10 @@ export class SqliteEventStore extends EventStore {
   override async headPosition(): Promise<Position | undefined> {
     const head = this.statements.head.get() as bigint | null;
     return head === null ? undefined : { commit: head, prepare: head };
+  }
+
+  override async countEventsAfter(after?: Position): Promise<number> {
+    return this.statements.countAfter.get(after?.commit ?? -1n) as number;
   }
 
   override async close(): Promise<void> {

@@ -181,6 +181,16 @@ export function describeEventStoreContract(adapter: string, open: () => Promise<
         if (before) expect(comparePositions(page[0].position, before)).toBeGreaterThan(0);
       });
 
+      it('counts the events after a position', async () => {
+        const before = await store.headPosition();
+        const countBefore = await store.countEventsAfter(before);
+        await store.appendToStream(uniqueStream('count'), eventsOf(3), { expectedRevision: 'no-stream' });
+        expect(countBefore).toBe(0);
+        expect(await store.countEventsAfter(before)).toBeGreaterThanOrEqual(3);
+        expect(await store.countEventsAfter(await store.headPosition())).toBe(0);
+        expect(await store.countEventsAfter()).toBeGreaterThanOrEqual(3);
+      });
+
       it('has no head before the first event of a fresh log, or a head before any later append', async () => {
         const head = await store.headPosition();
         const appended = await store.appendToStream(uniqueStream('head'), eventsOf(1), { expectedRevision: 'any' });

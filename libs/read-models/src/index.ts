@@ -1,0 +1,3 @@
+export * from './read-model-store';
+export * from './projector';
+export * from './read-side';

@@ -1,0 +1,110 @@
+import type { EventStore, RecordedEvent } from '@ledger/event-store';
+import type { ApplyOptions, ReadModelStore } from './read-model-store';
+
+export interface ProjectorOptions extends ApplyOptions {
+  /** Events applied in one transaction at most. */
+  readonly batchSize?: number;
+  /** Called after each committed batch. */
+  readonly onBatch?: (applied: number) => void;
+  /** Called when a run fails; the projector then stops (its supervisor decides on a restart). */
+  readonly onError?: (error: unknown) => void;
+}
+
+const NEXT_TURN = Symbol('next turn');
+
+/**
+ * Feeds one read-model store from the event store: from the store's checkpoint, in batches, each batch and
+ * its checkpoint in one transaction. Events come from a live subscription; a batch is cut when it is full
+ * or when no further event is ready in this turn of the event loop.
+ */
+export class Projector {
+  private running?: Promise<void>;
+  private stopRequested = false;
+  private subscriptionClose?: () => Promise<void>;
+  private failure?: unknown;
+
+  constructor(
+    private readonly events: EventStore,
+    readonly store: ReadModelStore,
+    private readonly options: ProjectorOptions = {},
+  ) {}
+
+  get state(): 'running' | 'stopped' | 'failed' {
+    if (this.failure !== undefined) return 'failed';
+    return this.running ? 'running' : 'stopped';
+  }
+
+  get lastError(): unknown {
+    return this.failure;
+  }
+
+  /** Reads the log page by page until it has applied everything there is now. */
+  async catchUp(): Promise<number> {
+    const batchSize = this.options.batchSize ?? 1000;
+    let applied = 0;
+    for (;;) {
+      const page = await this.events.readAll({ after: this.store.checkpoint()?.position, maxCount: batchSize });
+      if (page.length === 0) return applied;
+      applied += this.applyBatch(page);
+    }
+  }
+
+  /** Starts following the log in the background. */
+  start(): void {
+    if (this.running) return;
+    this.stopRequested = false;
+    this.failure = undefined;
+    this.running = this.follow()
+      .catch((error: unknown) => {
+        this.failure = error;
+        this.options.onError?.(error);
+      })
+      .finally(() => {
+        this.running = undefined;
+      });
+  }
+
+  async stop(): Promise<void> {
+    this.stopRequested = true;
+    await this.subscriptionClose?.();
+    await this.running;
+  }
+
+  private applyBatch(batch: readonly RecordedEvent[]): number {
+    const applied = this.store.apply(batch, this.options);
+    this.options.onBatch?.(applied);
+    return applied;
+  }
+
+  private async follow(): Promise<void> {
+    const batchSize = this.options.batchSize ?? 1000;
+    const subscription = this.events.subscribeToAll({ after: this.store.checkpoint()?.position });
+    this.subscriptionClose = () => subscription.close();
+    const iterator = subscription[Symbol.asyncIterator]();
+    let batch: RecordedEvent[] = [];
+    let next = iterator.next();
+    try {
+      while (!this.stopRequested) {
+        const result = batch.length === 0
+          ? await next
+          : await Promise.race([next, new Promise<typeof NEXT_TURN>((resolve) => setImmediate(() => resolve(NEXT_TURN)))]);
+        if (result === NEXT_TURN) {
+          this.applyBatch(batch);
+          batch = [];
+          continue;
+        }
+        if (result.done) break;
+        batch.push(result.value);
+        next = iterator.next();
+        if (batch.length >= batchSize) {
+          this.applyBatch(batch);
+          batch = [];
+        }
+      }
+      if (batch.length > 0) this.applyBatch(batch);
+    } finally {
+      await subscription.close();
+      await iterator.return?.();
+    }
+  }
+}

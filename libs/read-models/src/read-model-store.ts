@@ -1,0 +1,261 @@
+import Database from 'better-sqlite3';
+import {
+  type CustomerEvent,
+  type CustomerLink,
+  customerLinks,
+  type CustomerView,
+  evolveCustomerView,
+  evolvePartnerView,
+  isLedgerEventType,
+  type LedgerEvent,
+  parseStreamName,
+  type PartnerEvent,
+  type PartnerView,
+  type ProjectedEvent,
+  type Right,
+} from '@ledger/domain';
+import { comparePositions, type Position, type RecordedEvent } from '@ledger/event-store';
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS customers (customer_id TEXT PRIMARY KEY, view TEXT NOT NULL) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS partners (partner_id TEXT PRIMARY KEY, view TEXT NOT NULL) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS customer_links (
+  customer_id TEXT NOT NULL,
+  partner_id TEXT NOT NULL,
+  role TEXT NOT NULL,
+  ref_id TEXT NOT NULL,
+  owner_id TEXT,
+  ends_at TEXT,
+  roles TEXT,
+  PRIMARY KEY (customer_id, partner_id, role, ref_id)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS links_by_partner ON customer_links (partner_id, customer_id);
+CREATE INDEX IF NOT EXISTS links_by_owner ON customer_links (owner_id, role, partner_id, customer_id);
+CREATE INDEX IF NOT EXISTS links_by_end ON customer_links (role, ends_at, customer_id, ref_id);
+CREATE TABLE IF NOT EXISTS checkpoint (
+  id INTEGER PRIMARY KEY CHECK (id = 1),
+  commit_position INTEGER NOT NULL,
+  prepare_position INTEGER NOT NULL,
+  events_seen INTEGER NOT NULL
+);`;
+
+/** Which link roles give a right (see `supportRights` in the domain). */
+const ROLES_FOR_RIGHT: Readonly<Record<Right, readonly CustomerLink['role'][]>> = {
+  transact: ['owner'],
+  provision: ['owner', 'delegated-admin'],
+  support: ['owner', 'delegated-admin', 'linked-reseller'],
+  administer: ['delegated-admin'],
+};
+
+export interface Checkpoint {
+  readonly position: Position;
+  /** Events of the log read so far, projected or passed over. */
+  readonly eventsSeen: number;
+}
+
+export interface Page<T> {
+  readonly items: T[];
+  /** Where the next page starts; absent when this page is the last. */
+  readonly nextCursor?: string;
+}
+
+export interface PartnerCustomer {
+  readonly customerId: string;
+  readonly via: ReadonlyArray<{ readonly role: CustomerLink['role']; readonly refId: string; readonly endsAt: string | null }>;
+}
+
+export interface ResellerCustomer {
+  readonly resellerId: string;
+  readonly customerId: string;
+  readonly relationshipId: string;
+}
+
+export interface ExpiringGrant {
+  readonly customerId: string;
+  readonly grantId: string;
+  readonly partnerId: string;
+  readonly roles: readonly string[];
+  readonly endsAt: string;
+}
+
+export interface ApplyOptions {
+  /** Called before each event is applied; a throw aborts the batch (tests use it to crash a projector). */
+  readonly beforeEach?: (event: RecordedEvent) => void;
+}
+
+function encodeCursor(parts: readonly string[]): string {
+  return Buffer.from(JSON.stringify(parts), 'utf8').toString('base64url');
+}
+
+export class InvalidCursorError extends Error {
+  override readonly name = 'InvalidCursorError';
+}
+
+function decodeCursor(cursor: string | undefined, size: number): string[] | undefined {
+  if (cursor === undefined) return undefined;
+  try {
+    const parts = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown;
+    if (Array.isArray(parts) && parts.length === size && parts.every((p) => typeof p === 'string')) return parts;
+  } catch {
+    // falls through to the error below
+  }
+  throw new InvalidCursorError('The cursor is not one this ledger gave.');
+}
+
+/** Fetches one row more than the page holds, to know whether another page follows. */
+function page<R, T>(rows: R[], limit: number, item: (row: R) => T, cursorOf: (row: R) => string[]): Page<T> {
+  const items = rows.slice(0, limit);
+  return rows.length > limit ? { items: items.map(item), nextCursor: encodeCursor(cursorOf(items[items.length - 1])) } : { items: items.map(item) };
+}
+
+/**
+ * The read models in their own SQLite file: one view per customer and per partner, the links per-partner
+ * questions search, and the checkpoint, all written in one transaction per batch. The file can always be
+ * thrown away and rebuilt from the log.
+ */
+export class ReadModelStore {
+  private readonly db: Database.Database;
+  private readonly statements;
+
+  constructor(readonly file: string) {
+    this.db = new Database(file);
+    this.db.pragma('journal_mode = WAL');
+    // Rebuildable and checkpointed with its data: a crash can lose the last batches, never split one.
+    this.db.pragma('synchronous = NORMAL');
+    this.db.exec(SCHEMA);
+    const db = this.db;
+    this.statements = {
+      customer: db.prepare('SELECT view FROM customers WHERE customer_id = ?').pluck(),
+      partner: db.prepare('SELECT view FROM partners WHERE partner_id = ?').pluck(),
+      putCustomer: db.prepare('INSERT INTO customers (customer_id, view) VALUES (?, ?) ON CONFLICT (customer_id) DO UPDATE SET view = excluded.view'),
+      putPartner: db.prepare('INSERT INTO partners (partner_id, view) VALUES (?, ?) ON CONFLICT (partner_id) DO UPDATE SET view = excluded.view'),
+      deleteLinks: db.prepare('DELETE FROM customer_links WHERE customer_id = ?'),
+      insertLink: db.prepare('INSERT INTO customer_links (customer_id, partner_id, role, ref_id, owner_id, ends_at, roles) VALUES (?, ?, ?, ?, ?, ?, ?)'),
+      checkpoint: db.prepare('SELECT commit_position, prepare_position, events_seen FROM checkpoint WHERE id = 1').safeIntegers(true),
+      putCheckpoint: db.prepare(`INSERT INTO checkpoint (id, commit_position, prepare_position, events_seen) VALUES (1, ?, ?, ?)
+        ON CONFLICT (id) DO UPDATE SET commit_position = excluded.commit_position, prepare_position = excluded.prepare_position,
+        events_seen = excluded.events_seen`),
+      partnerCustomers: Object.fromEntries(Object.entries(ROLES_FOR_RIGHT).map(([right, roles]) => [right, db.prepare(
+        `SELECT customer_id, json_group_array(json_object('role', role, 'refId', ref_id, 'endsAt', ends_at)) AS via
+         FROM customer_links WHERE partner_id = ? AND customer_id > ? AND role IN (${roles.map((r) => `'${r}'`).join(', ')})
+         AND (ends_at IS NULL OR ends_at > ?) GROUP BY customer_id ORDER BY customer_id LIMIT ?`)])) as Record<Right, Database.Statement>,
+      resellerCustomers: db.prepare(`SELECT partner_id, customer_id, ref_id FROM customer_links
+        WHERE owner_id = ? AND role = 'linked-reseller' AND (partner_id, customer_id, ref_id) > (?, ?, ?)
+        ORDER BY partner_id, customer_id, ref_id LIMIT ?`),
+      expiringGrants: db.prepare(`SELECT customer_id, ref_id, partner_id, roles, ends_at FROM customer_links
+        WHERE role = 'delegated-admin' AND ends_at > ? AND ends_at <= ? AND (? IS NULL OR partner_id = ?)
+        AND (ends_at, customer_id, ref_id) > (?, ?, ?) ORDER BY ends_at, customer_id, ref_id LIMIT ?`),
+    };
+  }
+
+  checkpoint(): Checkpoint | undefined {
+    const row = this.statements.checkpoint.get() as { commit_position: bigint; prepare_position: bigint; events_seen: bigint } | undefined;
+    return row && { position: { commit: row.commit_position, prepare: row.prepare_position }, eventsSeen: Number(row.events_seen) };
+  }
+
+  customer(customerId: string): CustomerView | undefined {
+    const view = this.statements.customer.get(customerId) as string | undefined;
+    return view === undefined ? undefined : (JSON.parse(view) as CustomerView);
+  }
+
+  partner(partnerId: string): PartnerView | undefined {
+    const view = this.statements.partner.get(partnerId) as string | undefined;
+    return view === undefined ? undefined : (JSON.parse(view) as PartnerView);
+  }
+
+  /**
+   * Applies a batch of the log in one transaction: events at or before the checkpoint are passed over (so a
+   * batch read again after a crash is applied once), the views they touch are evolved and written once,
+   * and the checkpoint moves to the batch's last event. Returns how many events were projected.
+   */
+  apply(events: readonly RecordedEvent[], options: ApplyOptions = {}): number {
+    return this.db.transaction(() => {
+      const checkpoint = this.checkpoint();
+      const customers = new Map<string, CustomerView | null>();
+      const partners = new Map<string, PartnerView | null>();
+      let last: RecordedEvent | undefined;
+      let projected = 0;
+      let seen = 0;
+      for (const event of events) {
+        if (checkpoint && comparePositions(event.position, checkpoint.position) <= 0) continue;
+        options.beforeEach?.(event);
+        last = event;
+        seen += 1;
+        const stream = parseStreamName(event.stream);
+        if (!stream || !isLedgerEventType(event.type)) continue;
+        const domainEvent = { type: event.type, data: event.data, id: event.id, recordedAt: String(event.metadata.recordedAt) } as ProjectedEvent<LedgerEvent>;
+        if (stream.category === 'customer') {
+          const view = customers.has(stream.id) ? (customers.get(stream.id) ?? null) : (this.customer(stream.id) ?? null);
+          customers.set(stream.id, evolveCustomerView(view, domainEvent as ProjectedEvent<CustomerEvent>));
+        } else {
+          const view = partners.has(stream.id) ? (partners.get(stream.id) ?? null) : (this.partner(stream.id) ?? null);
+          partners.set(stream.id, evolvePartnerView(view, domainEvent as ProjectedEvent<PartnerEvent>));
+        }
+        projected += 1;
+      }
+      if (!last) return 0;
+      for (const [customerId, view] of customers) this.writeCustomer(customerId, view);
+      for (const [partnerId, view] of partners) {
+        if (view) this.statements.putPartner.run(partnerId, JSON.stringify(view));
+      }
+      this.statements.putCheckpoint.run(last.position.commit, last.position.prepare, (checkpoint?.eventsSeen ?? 0) + seen);
+      return projected;
+    })();
+  }
+
+  private writeCustomer(customerId: string, view: CustomerView | null): void {
+    if (!view) return;
+    this.statements.putCustomer.run(customerId, JSON.stringify(view));
+    this.statements.deleteLinks.run(customerId);
+    for (const link of customerLinks(view)) {
+      this.statements.insertLink.run(link.customerId, link.partnerId, link.role, link.refId, link.ownerId, link.endsAt,
+        link.roles && JSON.stringify(link.roles));
+    }
+  }
+
+  /** The customers a partner may do `right` for at `now`, by customer id. */
+  partnerCustomers(partnerId: string, right: Right, now: string, options: { cursor?: string; limit: number }): Page<PartnerCustomer> {
+    const [after] = decodeCursor(options.cursor, 1) ?? [''];
+    const rows = this.statements.partnerCustomers[right].all(partnerId, after, now, options.limit + 1) as Array<{ customer_id: string; via: string }>;
+    return page(rows, options.limit, (row) => ({ customerId: row.customer_id, via: JSON.parse(row.via) as PartnerCustomer['via'] }),
+      (row) => [row.customer_id]);
+  }
+
+  /** For a provider: the customers of its relationships that an indirect reseller is linked to, by reseller. */
+  resellerCustomers(providerId: string, options: { cursor?: string; limit: number }): Page<ResellerCustomer> {
+    const [reseller, customer, ref] = decodeCursor(options.cursor, 3) ?? ['', '', ''];
+    const rows = this.statements.resellerCustomers.all(providerId, reseller, customer, ref, options.limit + 1) as Array<{
+      partner_id: string; customer_id: string; ref_id: string;
+    }>;
+    return page(rows, options.limit, (row) => ({ resellerId: row.partner_id, customerId: row.customer_id, relationshipId: row.ref_id }),
+      (row) => [row.partner_id, row.customer_id, row.ref_id]);
+  }
+
+  /** Grants in force at `now` that end by `until`, soonest first; of one partner when given. */
+  expiringGrants(now: string, until: string, options: { partnerId?: string; cursor?: string; limit: number }): Page<ExpiringGrant> {
+    const [endsAt, customer, ref] = decodeCursor(options.cursor, 3) ?? ['', '', ''];
+    const partnerId = options.partnerId ?? null;
+    const rows = this.statements.expiringGrants.all(now, until, partnerId, partnerId, endsAt, customer, ref, options.limit + 1) as Array<{
+      customer_id: string; ref_id: string; partner_id: string; roles: string; ends_at: string;
+    }>;
+    return page(rows, options.limit, (row) => ({
+      customerId: row.customer_id, grantId: row.ref_id, partnerId: row.partner_id, roles: JSON.parse(row.roles) as string[], endsAt: row.ends_at,
+    }), (row) => [row.ends_at, row.customer_id, row.ref_id]);
+  }
+
+  /** Every row of every table in a fixed order, one line each: equal read models dump equal. */
+  *dump(): Generator<string> {
+    const tables: Array<[string, string]> = [
+      ['customers', 'customer_id'], ['partners', 'partner_id'], ['customer_links', 'customer_id, partner_id, role, ref_id'], ['checkpoint', 'id'],
+    ];
+    for (const [table, order] of tables) {
+      for (const row of this.db.prepare(`SELECT * FROM ${table} ORDER BY ${order}`).safeIntegers(true).iterate()) {
+        yield `${table} ${JSON.stringify(row, (_, value: unknown) => (typeof value === 'bigint' ? value.toString() : value))}`;
+      }
+    }
+  }
+
+  close(): void {
+    if (this.db.open) this.db.close();
+  }
+}

@@ -1,0 +1,172 @@
+import { existsSync, renameSync, rmSync } from 'node:fs';
+import { comparePositions, type EventStore, type Position } from '@ledger/event-store';
+import { Projector, type ProjectorOptions } from './projector';
+import { ReadModelStore } from './read-model-store';
+
+export interface ReadSideOptions {
+  /** The read models' SQLite file. */
+  readonly file: string;
+  readonly batchSize?: number;
+  /** Wait before a failed projector is restarted from its checkpoint (ms). */
+  readonly restartDelayMs?: number;
+  readonly onError?: (error: unknown) => void;
+  /** Passed to the live projector (tests inject faults here). */
+  readonly beforeEach?: ProjectorOptions['beforeEach'];
+}
+
+export interface Lag {
+  /** Events in the log that the read models have not seen yet. */
+  readonly events: number;
+  /** How long ago the oldest of them was recorded (0 when caught up). */
+  readonly seconds: number;
+}
+
+export interface RebuildReport {
+  readonly events: number;
+  readonly seconds: number;
+}
+
+/**
+ * The read side of one service instance: the live read-model store, the projector feeding it (restarted
+ * from its checkpoint when it fails), waits for a position, and rebuilds that swap a fresh copy in.
+ */
+export class ReadSide {
+  private current: ReadModelStore;
+  private projector: Projector;
+  private readonly waiters = new Set<() => void>();
+  private restartTimer?: NodeJS.Timeout;
+  private stopped = true;
+  private rebuilding?: Promise<RebuildReport>;
+
+  constructor(
+    private readonly events: EventStore,
+    private readonly options: ReadSideOptions,
+  ) {
+    this.current = new ReadModelStore(options.file);
+    this.projector = this.liveProjector();
+  }
+
+  /** The store queries read: always the live one, also across a rebuild's swap. */
+  get store(): ReadModelStore {
+    return this.current;
+  }
+
+  get position(): Position | undefined {
+    return this.current.checkpoint()?.position;
+  }
+
+  get projectorState(): Projector['state'] {
+    return this.projector.state;
+  }
+
+  start(): void {
+    this.stopped = false;
+    this.projector.start();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.restartTimer);
+    await this.rebuilding?.catch(() => undefined);
+    await this.projector.stop();
+    this.current.close();
+    this.notify();
+  }
+
+  /** Resolves true once the read models have seen `position`, or false after `timeoutMs`. */
+  waitFor(position: Position, timeoutMs: number): Promise<boolean> {
+    if (this.hasSeen(position)) return Promise.resolve(true);
+    return new Promise((resolve) => {
+      const check = (): void => {
+        if (!this.hasSeen(position) && !this.stopped) return;
+        finish(this.hasSeen(position));
+      };
+      const finish = (seen: boolean): void => {
+        clearTimeout(timer);
+        this.waiters.delete(check);
+        resolve(seen);
+      };
+      const timer = setTimeout(() => finish(false), timeoutMs);
+      this.waiters.add(check);
+    });
+  }
+
+  async lag(now: Date): Promise<Lag> {
+    const position = this.position;
+    const events = await this.events.countEventsAfter(position);
+    if (events === 0) return { events, seconds: 0 };
+    const [oldest] = await this.events.readAll({ after: position, maxCount: 1 });
+    const recordedAt = Date.parse(String(oldest?.metadata.recordedAt));
+    return { events, seconds: Number.isNaN(recordedAt) ? 0 : Math.max(0, (now.getTime() - recordedAt) / 1000) };
+  }
+
+  /**
+   * Builds a fresh copy of the read models from the start of the log while the live one keeps serving,
+   * then, caught up, swaps it in. One rebuild at a time: a second call joins the first.
+   */
+  rebuild(): Promise<RebuildReport> {
+    this.rebuilding ??= this.rebuildOnce().finally(() => {
+      this.rebuilding = undefined;
+    });
+    return this.rebuilding;
+  }
+
+  private async rebuildOnce(): Promise<RebuildReport> {
+    const started = Date.now();
+    const scratchFile = `${this.options.file}.rebuild`;
+    removeDatabase(scratchFile);
+    const scratch = new ReadModelStore(scratchFile);
+    const builder = new Projector(this.events, scratch, { batchSize: 5000 });
+    try {
+      await builder.catchUp();
+      await this.projector.stop();
+      await builder.catchUp();
+    } catch (error) {
+      scratch.close();
+      removeDatabase(scratchFile);
+      if (!this.stopped) this.projector.start();
+      throw error;
+    }
+    const events = scratch.checkpoint()?.eventsSeen ?? 0;
+    // From here to the new projector's start nothing awaits: no query sees a closed store.
+    scratch.close();
+    this.current.close();
+    removeDatabase(this.options.file);
+    renameSync(scratchFile, this.options.file);
+    this.current = new ReadModelStore(this.options.file);
+    this.projector = this.liveProjector();
+    if (!this.stopped) this.projector.start();
+    this.notify();
+    return { events, seconds: (Date.now() - started) / 1000 };
+  }
+
+  private liveProjector(): Projector {
+    return new Projector(this.events, this.current, {
+      batchSize: this.options.batchSize,
+      beforeEach: this.options.beforeEach,
+      onBatch: () => this.notify(),
+      onError: (error) => {
+        this.options.onError?.(error);
+        if (this.stopped) return;
+        this.restartTimer = setTimeout(() => {
+          if (!this.stopped) this.projector.start();
+        }, this.options.restartDelayMs ?? 1000);
+      },
+    });
+  }
+
+  private hasSeen(position: Position): boolean {
+    const checkpoint = this.position;
+    return checkpoint !== undefined && comparePositions(checkpoint, position) >= 0;
+  }
+
+  private notify(): void {
+    for (const waiter of [...this.waiters]) waiter();
+  }
+}
+
+function removeDatabase(file: string): void {
+  for (const suffix of ['', '-wal', '-shm']) {
+    if (existsSync(file + suffix)) rmSync(file + suffix);
+  }
+}
