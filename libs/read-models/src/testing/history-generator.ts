@@ -76,7 +76,6 @@ export function* generateHistory(shape: HistoryShape): Generator<GeneratedAppend
     input: CommandInput<C>,
     actor: Actor,
     state: S,
-    stream: string,
   ): { state: S; events: EventToAppend[] } => {
     now = new Date(Date.parse(now) + Math.floor((0.5 + rand()) * gapMs)).toISOString();
     const commandId = `gen-${(commandNumber += 1)}`;
@@ -104,7 +103,7 @@ export function* generateHistory(shape: HistoryShape): Generator<GeneratedAppend
     const cloud = weighted(CLOUD_WEIGHTS);
     const input: CommandInput<PartnerCommand> = { type: 'EnrollPartner', data: { partnerId, name: `Partner ${i}`, program, cloud } };
     const stream = streamName('partner', partnerId);
-    const result = run(partnerDecider, input, { kind: 'operator', id: 'generator' }, partnerDecider.initialState(), stream);
+    const result = run(partnerDecider, input, { kind: 'operator', id: 'generator' }, partnerDecider.initialState());
     partnerStates.set(partnerId, result.state);
     const key = `${cloud}/${program}`;
     byCloudAndProgram.set(key, [...(byCloudAndProgram.get(key) ?? []), partnerId]);
@@ -117,7 +116,7 @@ export function* generateHistory(shape: HistoryShape): Generator<GeneratedAppend
       const events: EventToAppend[] = [];
       for (let k = 0; k < 3 + Math.floor(rand() * 10) && resellers.length > 0; k += 1) {
         const input: CommandInput<PartnerCommand> = { type: 'AuthorizeIndirectReseller', data: { providerId, resellerId: pick(resellers) } };
-        const result = run(partnerDecider, input, { kind: 'partner', id: providerId }, partnerStates.get(providerId) as PartnerState, stream);
+        const result = run(partnerDecider, input, { kind: 'partner', id: providerId }, partnerStates.get(providerId) as PartnerState);
         partnerStates.set(providerId, result.state);
         events.push(...result.events);
       }
@@ -140,7 +139,7 @@ export function* generateHistory(shape: HistoryShape): Generator<GeneratedAppend
         const entry = waiting.get(customerId);
         if (!entry) continue;
         const stream = streamName('customer', customerId);
-        const result = run(customerDecider, input, { kind: 'system', id: 'scheduler' }, entry.state, stream);
+        const result = run(customerDecider, input, { kind: 'system', id: 'scheduler' }, entry.state);
         entry.state = result.state;
         if ((entry.pending -= 1) === 0) waiting.delete(customerId);
         if (result.events.length > 0) yield { stream, events: result.events };
@@ -157,7 +156,7 @@ export function* generateHistory(shape: HistoryShape): Generator<GeneratedAppend
     let state: CustomerState = customerDecider.initialState();
     const events: EventToAppend[] = [];
     const act = (input: CommandInput<CustomerCommand>, actor: Actor): void => {
-      const result = run(customerDecider, input, actor, state, stream);
+      const result = run(customerDecider, input, actor, state);
       state = result.state;
       events.push(...result.events);
     };
