@@ -39,8 +39,9 @@ export class TestLedger {
   static async start(now = '2026-03-01T09:00:00.000Z'): Promise<TestLedger> {
     const dataDir = mkdtempSync(join(tmpdir(), 'ledger-e2e-'));
     const clock = new MovableClock(now);
-    const config = { ...loadConfig({ LEDGER_DATA_DIR: dataDir }), tokens: DEFINITIONS };
-    const { app } = await createLedgerApp(config, { clock, logger: false });
+    // Reads wait at most half a second for a position, so that a test of the 503 does not wait long.
+    const config = { ...loadConfig({ LEDGER_DATA_DIR: dataDir, LEDGER_READ_WAIT_MS: '500' }), tokens: DEFINITIONS };
+    const { app } = await createLedgerApp(config, { clock, quiet: true });
     return new TestLedger(app, clock, dataDir);
   }
 

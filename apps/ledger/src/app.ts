@@ -1,7 +1,8 @@
-import { type INestApplication, type LoggerService } from '@nestjs/common';
+import type { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { Logger } from 'nestjs-pino';
 import type { Clock } from './clock';
 import type { LedgerConfig } from './config/ledger-config';
 import { resolveTokens } from './auth/token-registry';
@@ -9,10 +10,13 @@ import { correlationIdMiddleware } from './http/correlation-id';
 import { jsonBody } from './http/json-body';
 import { ledgerValidationPipe } from './http/validation';
 import { LedgerModule } from './ledger.module';
+import { LedgerMetrics } from './operations/metrics';
+import { requestMetrics } from './operations/request-metrics';
 
 export interface CreateLedgerAppOptions {
   readonly clock?: Clock;
-  readonly logger?: LoggerService | false;
+  /** No logs at all (tests). */
+  readonly quiet?: boolean;
 }
 
 export interface LedgerApp {
@@ -25,11 +29,14 @@ export interface LedgerApp {
 /** Builds the ledger's HTTP application: the one place main, the tests and the benchmarks start it from. */
 export async function createLedgerApp(config: LedgerConfig, options: CreateLedgerAppOptions = {}): Promise<LedgerApp> {
   const tokens = resolveTokens(config);
+  const effective = options.quiet ? { ...config, logLevel: 'silent' as const } : config;
   const app = await NestFactory.create<NestExpressApplication>(
-    LedgerModule.register({ config, tokens: tokens.definitions, clock: options.clock }),
-    { bodyParser: false, logger: options.logger ?? undefined, abortOnError: false },
+    LedgerModule.register({ config: effective, tokens: tokens.definitions, clock: options.clock }),
+    { bodyParser: false, bufferLogs: true, abortOnError: false },
   );
+  app.useLogger(options.quiet ? false : app.get(Logger));
   app.use(correlationIdMiddleware);
+  app.use(requestMetrics(app.get(LedgerMetrics)));
   app.use(jsonBody(config.bodyLimitBytes));
   app.useGlobalPipes(ledgerValidationPipe());
   app.enableShutdownHooks();

@@ -1,21 +1,30 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { type DynamicModule, Inject, Module, type OnApplicationShutdown } from '@nestjs/common';
+import { type DynamicModule, Inject, Logger, Module, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { CqrsModule } from '@nestjs/cqrs';
+import { TerminusModule } from '@nestjs/terminus';
+import type { Request } from 'express';
+import { LoggerModule } from 'nestjs-pino';
 import { EventStore, RefusalLog, SqliteEventStore, SqliteRefusalLog } from '@ledger/event-store';
+import { ReadSide } from '@ledger/read-models';
 import { AuthGuard } from './auth/auth.guard';
 import { TokenRegistry } from './auth/token-registry';
 import { Clock, SystemClock } from './clock';
 import { CommandRunner } from './commands/command-runner';
 import { LedgerCommands, SubmitCommandHandler } from './commands/submit-command';
+import { LEDGER_CONFIG } from './config/config.token';
 import type { LedgerConfig, TokenDefinition } from './config/ledger-config';
 import { CustomerRelationshipsController } from './customers/customer-relationships.controller';
 import { CustomersController } from './customers/customers.controller';
+import { correlationIdOf } from './http/correlation-id';
+import { LedgerMetrics } from './operations/metrics';
+import { OperationsController } from './operations/operations.controller';
 import { PartnersController } from './partners/partners.controller';
 import { ProblemDetailsFilter } from './problems/problem-details.filter';
-
-export const LEDGER_CONFIG = Symbol('LEDGER_CONFIG');
+import { CustomerQueriesController } from './read/customer-queries.controller';
+import { GrantQueriesController } from './read/grant-queries.controller';
+import { PartnerQueriesController } from './read/partner-queries.controller';
 
 export interface LedgerModuleOptions {
   readonly config: LedgerConfig;
@@ -24,14 +33,20 @@ export interface LedgerModuleOptions {
   readonly clock?: Clock;
 }
 
-/** Closes the stores when the application shuts down, after Nest has stopped taking requests. */
-class StoreLifecycle implements OnApplicationShutdown {
+/** Starts the projector once the application is up; on shutdown stops it, then closes the stores. */
+class StorageLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
   constructor(
     @Inject(EventStore) private readonly store: EventStore,
     @Inject(RefusalLog) private readonly refusals: RefusalLog,
+    @Inject(ReadSide) private readonly readSide: ReadSide,
   ) {}
 
+  onApplicationBootstrap(): void {
+    this.readSide.start();
+  }
+
   async onApplicationShutdown(): Promise<void> {
+    await this.readSide.stop();
     await this.store.close();
     await this.refusals.close();
   }
@@ -43,8 +58,23 @@ export class LedgerModule {
     const { config } = options;
     return {
       module: LedgerModule,
-      imports: [CqrsModule.forRoot()],
-      controllers: [PartnersController, CustomersController, CustomerRelationshipsController],
+      imports: [
+        CqrsModule.forRoot(),
+        TerminusModule.forRoot({ errorLogStyle: 'pretty', logger: config.logLevel !== 'silent' }),
+        LoggerModule.forRoot({
+          pinoHttp: {
+            level: config.logLevel,
+            genReqId: (request) => correlationIdOf(request as Request),
+            customProps: (request) => ({ correlationId: correlationIdOf(request as Request) }),
+            autoLogging: { ignore: (request) => /^\/(health|metrics)/.test(request.url ?? '') },
+            redact: ['req.headers.authorization'],
+          },
+        }),
+      ],
+      controllers: [
+        PartnersController, CustomersController, CustomerRelationshipsController,
+        CustomerQueriesController, PartnerQueriesController, GrantQueriesController, OperationsController,
+      ],
       providers: [
         { provide: LEDGER_CONFIG, useValue: config },
         { provide: Clock, useValue: options.clock ?? new SystemClock() },
@@ -58,6 +88,19 @@ export class LedgerModule {
         },
         { provide: RefusalLog, useFactory: () => new SqliteRefusalLog(join(config.dataDir, 'refusals.sqlite')) },
         {
+          provide: ReadSide,
+          inject: [EventStore],
+          useFactory: (store: EventStore) => {
+            const logger = new Logger('Projector');
+            return new ReadSide(store, {
+              file: join(config.dataDir, 'read-models.sqlite'),
+              batchSize: config.projectorBatchSize,
+              onError: (error) => logger.error(`The projector failed and restarts from its checkpoint: ${String(error)}`),
+            });
+          },
+        },
+        { provide: LedgerMetrics, inject: [ReadSide, Clock], useFactory: (readSide: ReadSide, clock: Clock) => new LedgerMetrics(readSide, clock) },
+        {
           provide: CommandRunner,
           inject: [EventStore, RefusalLog, Clock],
           useFactory: (store: EventStore, refusals: RefusalLog, clock: Clock) =>
@@ -65,11 +108,11 @@ export class LedgerModule {
         },
         SubmitCommandHandler,
         LedgerCommands,
-        StoreLifecycle,
+        StorageLifecycle,
         { provide: APP_GUARD, useClass: AuthGuard },
         { provide: APP_FILTER, useClass: ProblemDetailsFilter },
       ],
-      exports: [EventStore, RefusalLog, CommandRunner, Clock],
+      exports: [EventStore, RefusalLog, CommandRunner, Clock, ReadSide],
     };
   }
 }

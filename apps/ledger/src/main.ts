@@ -8,8 +8,8 @@ async function main(): Promise<void> {
   const { app, createdAdminToken, adminTokenFile } = await createLedgerApp(config);
   const logger = new Logger('Ledger');
   if (createdAdminToken) {
-    logger.log(`Created the local admin token (kept in ${adminTokenFile}, readable by its owner only). ` +
-      `It is printed this once:\n\n    ${createdAdminToken}\n`);
+    logger.log(`Created the local admin token in ${adminTokenFile} (readable by its owner only)`);
+    process.stdout.write(`\nThe local admin token, printed this once (it stays in ${adminTokenFile}):\n\n    ${createdAdminToken}\n\n`);
   }
   await app.listen(config.port, config.host);
   logger.log(`Relationship Ledger listening on http://${config.host}:${config.port} (data in ${config.dataDir}); API docs at /docs`);

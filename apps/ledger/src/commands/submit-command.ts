@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { Command, CommandBus, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import {
   type CommandInput,
+  CommandRefused,
   type CustomerCommand,
   customerDecider,
   type Decider,
@@ -9,6 +10,7 @@ import {
   type PartnerCommand,
   partnerDecider,
 } from '@ledger/domain';
+import { LedgerMetrics } from '../operations/metrics';
 import { type CommandEnvelope, type CommandResult, CommandRunner } from './command-runner';
 
 /** The bus message for every ledger command: which decider, the command, and its envelope. */
@@ -24,10 +26,22 @@ export class SubmitCommand extends Command<CommandResult> {
 
 @CommandHandler(SubmitCommand)
 export class SubmitCommandHandler implements ICommandHandler<SubmitCommand, CommandResult> {
-  constructor(private readonly runner: CommandRunner) {}
+  constructor(
+    private readonly runner: CommandRunner,
+    private readonly metrics: LedgerMetrics,
+  ) {}
 
-  execute({ decider, input, envelope }: SubmitCommand): Promise<CommandResult> {
-    return this.runner.run(decider, input as never, envelope);
+  async execute({ decider, input, envelope }: SubmitCommand): Promise<CommandResult> {
+    try {
+      const result = await this.runner.run(decider, input as never, envelope);
+      this.metrics.commands.inc({ command: input.type, outcome: result.replayed ? 'replayed' : 'accepted' });
+      return result;
+    } catch (error) {
+      const refused = error instanceof CommandRefused;
+      this.metrics.commands.inc({ command: input.type, outcome: refused ? 'refused' : 'failed' });
+      if (refused) this.metrics.refusals.inc({ code: error.code });
+      throw error;
+    }
   }
 }
 

@@ -26,13 +26,29 @@ export interface LedgerConfig {
   readonly tokensFile?: string;
   readonly policy: LedgerPolicy;
   readonly commandAttempts: number;
+  /** How long a read that asks for a position waits for the read models to reach it (ms). */
+  readonly readWaitMs: number;
+  /** The service is not ready while the read models lag the log by more events than this. */
+  readonly readyMaxLagEvents: number;
+  readonly projectorBatchSize: number;
+  readonly logLevel: LogLevel;
 }
+
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
 
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';
 }
 
 type Env = Readonly<Record<string, string | undefined>>;
+
+function logLevel(raw: string | undefined, problems: string[]): LogLevel {
+  if (raw === undefined || raw === '') return 'info';
+  if ((LOG_LEVELS as readonly string[]).includes(raw)) return raw as LogLevel;
+  problems.push(`LEDGER_LOG_LEVEL is one of ${LOG_LEVELS.join(', ')} (got "${raw}")`);
+  return 'info';
+}
 
 /** Reads the configuration from the environment (see the README's table); throws ConfigError naming every bad value. */
 export function loadConfig(env: Env = process.env): LedgerConfig {
@@ -58,6 +74,10 @@ export function loadConfig(env: Env = process.env): LedgerConfig {
       invitationTtlDays: integer('LEDGER_INVITATION_TTL_DAYS', DEFAULT_LEDGER_POLICY.invitationTtlDays, 1, 3650),
     },
     commandAttempts: integer('LEDGER_COMMAND_ATTEMPTS', 5, 1, 100),
+    readWaitMs: integer('LEDGER_READ_WAIT_MS', 5000, 0, 60_000),
+    readyMaxLagEvents: integer('LEDGER_READY_MAX_LAG_EVENTS', 10_000, 0, 1_000_000_000),
+    projectorBatchSize: integer('LEDGER_PROJECTOR_BATCH_SIZE', 1000, 1, 100_000),
+    logLevel: logLevel(env.LEDGER_LOG_LEVEL, problems),
   };
   if (problems.length > 0) throw new ConfigError(`Invalid configuration:\n- ${problems.join('\n- ')}`);
   return config;

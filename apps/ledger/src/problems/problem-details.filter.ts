@@ -1,6 +1,7 @@
 import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { CommandRefused, RULES, type RefusalCategory, type RuleId } from '@ledger/domain';
+import { InvalidCursorError } from '@ledger/read-models';
 import { HttpProblem } from './http-problem';
 import { correlationIdOf } from '../http/correlation-id';
 
@@ -59,8 +60,13 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     if (error instanceof HttpProblem) {
       return titled(error.status, error.code, error.message, { ...error.extensions }, { ...error.headers });
     }
+    if (error instanceof InvalidCursorError) return titled(400, 'INVALID_CURSOR', error.message);
     if (error instanceof HttpException) {
       const status = error.getStatus();
+      const body = error.getResponse();
+      if (status === 503 && typeof body === 'object' && body !== null && 'details' in body) {
+        return titled(503, 'NOT_READY', 'The service is not ready: see checks.', { checks: (body as { details: unknown }).details });
+      }
       const code = status === 404 ? 'ROUTE_NOT_FOUND' : status === 400 ? 'BAD_REQUEST' : `HTTP_${status}`;
       return titled(status, code, status === 404 ? 'No such route.' : error.message);
     }

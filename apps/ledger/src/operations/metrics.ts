@@ -1,0 +1,46 @@
+import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import type { ReadSide } from '@ledger/read-models';
+import type { Clock } from '../clock';
+
+/** The service's Prometheus metrics, in a registry of its own (one per application instance). */
+export class LedgerMetrics {
+  readonly registry = new Registry();
+
+  readonly commands = new Counter({
+    name: 'ledger_commands_total', help: 'Commands by type and outcome (accepted, replayed, refused, failed).',
+    labelNames: ['command', 'outcome'] as const, registers: [this.registry],
+  });
+
+  readonly refusals = new Counter({
+    name: 'ledger_refusals_total', help: 'Refused commands by code (the rule id where a rule refused).',
+    labelNames: ['code'] as const, registers: [this.registry],
+  });
+
+  readonly requestDuration = new Histogram({
+    name: 'ledger_http_request_duration_seconds', help: 'HTTP request latency by method, route and status.',
+    labelNames: ['method', 'route', 'status'] as const, registers: [this.registry],
+    buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+  });
+
+  constructor(readSide: ReadSide, clock: Clock) {
+    const lag = (): Promise<{ events: number; seconds: number }> => readSide.lag(clock.now());
+    new Gauge({
+      name: 'ledger_projector_lag_events', help: 'Events in the log the read models have not applied yet.', registers: [this.registry],
+      async collect() {
+        this.set((await lag()).events);
+      },
+    });
+    new Gauge({
+      name: 'ledger_projector_lag_seconds', help: 'Age of the oldest event the read models have not applied yet.', registers: [this.registry],
+      async collect() {
+        this.set((await lag()).seconds);
+      },
+    });
+    new Gauge({
+      name: 'ledger_projector_up', help: '1 while the projector runs, 0 while it is stopped or failed.', registers: [this.registry],
+      collect() {
+        this.set(readSide.projectorState === 'running' ? 1 : 0);
+      },
+    });
+  }
+}

@@ -1,0 +1,61 @@
+import { Controller, Get, Header, Inject } from '@nestjs/common';
+import { ApiExcludeEndpoint, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { HealthCheck, HealthCheckService, HealthIndicatorService } from '@nestjs/terminus';
+import { EventStore } from '@ledger/event-store';
+import { ReadSide } from '@ledger/read-models';
+import { Clock } from '../clock';
+import type { LedgerConfig } from '../config/ledger-config';
+import { LEDGER_CONFIG } from '../config/config.token';
+import { LedgerMetrics } from './metrics';
+
+/** Liveness, readiness and metrics, for the operators' probes and scrapers: public, like /docs. */
+@ApiTags('operations')
+@Controller()
+export class OperationsController {
+  constructor(
+    private readonly health: HealthCheckService,
+    private readonly indicators: HealthIndicatorService,
+    private readonly store: EventStore,
+    private readonly readSide: ReadSide,
+    private readonly clock: Clock,
+    private readonly metrics: LedgerMetrics,
+    @Inject(LEDGER_CONFIG) private readonly config: LedgerConfig,
+  ) {}
+
+  @Get('health/live')
+  @ApiOperation({ summary: 'The process answers' })
+  @HealthCheck()
+  live() {
+    return this.health.check([() => this.indicators.check('process').up({ pid: process.pid })]);
+  }
+
+  @Get('health/ready')
+  @ApiOperation({ summary: 'The event store answers and the read models are no further behind than LEDGER_READY_MAX_LAG_EVENTS' })
+  @HealthCheck()
+  ready() {
+    return this.health.check([
+      async () => {
+        const check = this.indicators.check('eventStore');
+        try {
+          const head = await this.store.headPosition();
+          return check.up({ head: head ? head.commit.toString() : null });
+        } catch (error) {
+          return check.down({ message: (error as Error).message });
+        }
+      },
+      async () => {
+        const check = this.indicators.check('projector');
+        const lag = await this.readSide.lag(this.clock.now());
+        const details = { state: this.readSide.projectorState, lagEvents: lag.events, lagSeconds: lag.seconds, maxLagEvents: this.config.readyMaxLagEvents };
+        return this.readSide.projectorState !== 'failed' && lag.events <= this.config.readyMaxLagEvents ? check.up(details) : check.down(details);
+      },
+    ]);
+  }
+
+  @Get('metrics')
+  @ApiExcludeEndpoint()
+  @Header('Content-Type', 'text/plain; version=0.0.4; charset=utf-8')
+  scrape(): Promise<string> {
+    return this.metrics.registry.metrics();
+  }
+}

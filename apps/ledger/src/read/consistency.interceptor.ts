@@ -1,0 +1,53 @@
+import { type CallHandler, type ExecutionContext, Inject, Injectable, type NestInterceptor } from '@nestjs/common';
+import type { Request, Response } from 'express';
+import { from, type Observable, switchMap } from 'rxjs';
+import { decodePositionToken, encodePositionToken, InvalidPositionTokenError, type Position } from '@ledger/event-store';
+import { ReadSide } from '@ledger/read-models';
+import type { LedgerConfig } from '../config/ledger-config';
+import { LEDGER_CONFIG } from '../config/config.token';
+import { HttpProblem } from '../problems/http-problem';
+
+export const MIN_POSITION_HEADER = 'Ledger-Min-Position';
+
+function requestedPosition(request: Request): Position | undefined {
+  const token = request.header(MIN_POSITION_HEADER);
+  if (token === undefined) return undefined;
+  try {
+    return decodePositionToken(token);
+  } catch (error) {
+    if (error instanceof InvalidPositionTokenError) {
+      throw new HttpProblem(400, 'INVALID_POSITION_TOKEN', `${MIN_POSITION_HEADER} is a position token a command answered with.`);
+    }
+    throw error;
+  }
+}
+
+/**
+ * Read-your-writes on request: a read with `Ledger-Min-Position: <token>` waits (bounded) until the read
+ * models have seen that position, else answers 503 with Retry-After. Every answer names the position it was
+ * evaluated at in `Ledger-Position`.
+ */
+@Injectable()
+export class ConsistencyInterceptor implements NestInterceptor {
+  constructor(
+    private readonly readSide: ReadSide,
+    @Inject(LEDGER_CONFIG) private readonly config: LedgerConfig,
+  ) {}
+
+  intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
+    const request = context.switchToHttp().getRequest<Request>();
+    const response = context.switchToHttp().getResponse<Response>();
+    const wanted = requestedPosition(request);
+    const ready = wanted ? this.readSide.waitFor(wanted, this.config.readWaitMs) : Promise.resolve(true);
+    return from(ready).pipe(switchMap((seen) => {
+      if (!seen) {
+        throw new HttpProblem(503, 'NOT_YET_CONSISTENT',
+          `The read models have not reached the position asked for within ${this.config.readWaitMs} ms; retry shortly.`, {},
+          { 'Retry-After': '1' });
+      }
+      const position = this.readSide.position;
+      if (position) response.setHeader('Ledger-Position', encodePositionToken(position));
+      return next.handle();
+    }));
+  }
+}

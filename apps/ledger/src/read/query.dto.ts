@@ -1,0 +1,54 @@
+import { ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsIn, IsInt, IsString, Length, Max, Min } from 'class-validator';
+import { type Right, RIGHTS } from '@ledger/domain';
+import type { Page } from '@ledger/read-models';
+import { IsAbsentOr, IsLedgerId } from '../http/validation';
+
+export const MAX_PAGE = 1000;
+
+export class PageQuery {
+  @ApiPropertyOptional({ description: 'Where to continue: the nextCursor of the previous page.' })
+  @IsAbsentOr()
+  @IsString()
+  @Length(1, 2000)
+  cursor?: string;
+
+  @ApiPropertyOptional({ minimum: 1, maximum: MAX_PAGE, default: 100 })
+  @IsAbsentOr()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(MAX_PAGE)
+  limit?: number;
+}
+
+export class PartnerCustomersQuery extends PageQuery {
+  @ApiPropertyOptional({ enum: RIGHTS, default: 'support', description: 'The right the partner holds for the customers listed.' })
+  @IsAbsentOr()
+  @IsIn(RIGHTS)
+  right?: Right;
+}
+
+export class ExpiringGrantsQuery extends PageQuery {
+  @ApiPropertyOptional({ minimum: 0, maximum: 3650, default: 30, description: 'Grants in force that end within this many days.' })
+  @IsAbsentOr()
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(3650)
+  withinDays?: number;
+
+  @IsLedgerId('Only this partner’s grants.', { optional: true })
+  partnerId?: string;
+}
+
+/** A page of a list, never silently cut: `complete` is false and `nextCursor` set when more follow. */
+export interface PageAnswer<T> {
+  readonly items: T[];
+  readonly page: { readonly limit: number; readonly complete: boolean; readonly nextCursor?: string };
+}
+
+export function pageAnswer<T>(page: Page<T>, limit: number): PageAnswer<T> {
+  return { items: page.items, page: { limit, complete: page.nextCursor === undefined, nextCursor: page.nextCursor } };
+}
