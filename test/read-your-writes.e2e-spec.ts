@@ -208,6 +208,17 @@ describe('operations', () => {
     expect(ready.body.details.projector).toMatchObject({ status: 'up', lagEvents: 0, state: 'running' });
   });
 
+  it('rebuilds the read models on request (system scope only), and they answer as before', async () => {
+    const server = ledger.app.getHttpServer();
+    await request(server).post('/admin/read-models/rebuild').set('Authorization', `Bearer ${TOKENS.reader}`).expect(403);
+    const rebuilt = await request(server).post('/admin/read-models/rebuild').set('Authorization', `Bearer ${TOKENS.admin}`).expect(201);
+    expect(rebuilt.body.events).toBe(3);
+    const head = encodePositionToken((await ledger.store.headPosition())!);
+    const view = await request(server).get('/customers/contoso/ownership').set('Authorization', `Bearer ${TOKENS.reader}`)
+      .set('Ledger-Min-Position', head).expect(200);
+    expect(view.body.customerId).toBe('contoso');
+  });
+
   it('exposes Prometheus metrics: commands by outcome, refusals by rule, projector lag, request latency', async () => {
     const metrics = await request(ledger.app.getHttpServer()).get('/metrics').expect(200);
     expect(metrics.headers['content-type']).toMatch(/^text\/plain/);

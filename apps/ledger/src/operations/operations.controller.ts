@@ -1,14 +1,15 @@
-import { Controller, Get, Header, Inject } from '@nestjs/common';
-import { ApiExcludeEndpoint, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Controller, Get, Header, Inject, Post } from '@nestjs/common';
+import { ApiBearerAuth, ApiExcludeEndpoint, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckService, HealthIndicatorService } from '@nestjs/terminus';
 import { EventStore } from '@ledger/event-store';
-import { ReadSide } from '@ledger/read-models';
+import { ReadSide, type RebuildReport } from '@ledger/read-models';
+import { RequireScope } from '../auth/auth.guard';
 import { Clock } from '../clock';
 import type { LedgerConfig } from '../config/ledger-config';
 import { LEDGER_CONFIG } from '../config/config.token';
 import { LedgerMetrics } from './metrics';
 
-/** Liveness, readiness and metrics, for the operators' probes and scrapers: public, like /docs. */
+/** Liveness, readiness and metrics (public, like /docs, for probes and scrapers), and the rebuild (system scope). */
 @ApiTags('operations')
 @Controller()
 export class OperationsController {
@@ -50,6 +51,14 @@ export class OperationsController {
         return this.readSide.projectorState !== 'failed' && lag.events <= this.config.readyMaxLagEvents ? check.up(details) : check.down(details);
       },
     ]);
+  }
+
+  @Post('admin/read-models/rebuild')
+  @RequireScope('system')
+  @ApiBearerAuth()
+  @ApiOperation({ summary: 'Rebuild the read models from the start of the log; the old copy serves until the new one is caught up' })
+  rebuild(): Promise<RebuildReport> {
+    return this.readSide.rebuild();
   }
 
   @Get('metrics')
