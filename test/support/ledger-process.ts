@@ -15,6 +15,14 @@ export async function freePort(): Promise<number> {
   return address.port;
 }
 
+async function answers(url: string): Promise<boolean> {
+  try {
+    return (await fetch(url)).ok;
+  } catch {
+    return false;
+  }
+}
+
 /** The service as an operator runs it: its own process, from source, on a data directory and a port. */
 export class LedgerProcess {
   private constructor(
@@ -37,7 +45,8 @@ export class LedgerProcess {
     child.stdout?.on('data', (chunk: Buffer) => { output += chunk.toString(); });
     child.stderr?.on('data', (chunk: Buffer) => { output += chunk.toString(); });
     const started = Date.now();
-    while (!output.includes('listening on')) {
+    const baseUrl = `http://127.0.0.1:${port}`;
+    while (!(await answers(`${baseUrl}/health/live`))) {
       if (child.exitCode !== null) throw new Error(`The ledger exited (${child.exitCode}):\n${output}`);
       if (Date.now() - started > timeoutMs) {
         child.kill('SIGKILL');
@@ -45,7 +54,7 @@ export class LedgerProcess {
       }
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
-    return new LedgerProcess(child, `http://127.0.0.1:${port}`, () => output);
+    return new LedgerProcess(child, baseUrl, () => output);
   }
 
   /** Kills the process at once, as a power cut would: no shutdown hooks run. */

@@ -1,3 +1,4 @@
 export * from './read-model-store';
 export * from './projector';
 export * from './read-side';
+export * from './build-read-models';

@@ -17,8 +17,8 @@ import {
 import { comparePositions, type Position, type RecordedEvent } from '@ledger/event-store';
 
 const SCHEMA = `
-CREATE TABLE IF NOT EXISTS customers (customer_id TEXT PRIMARY KEY, view TEXT NOT NULL) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS partners (partner_id TEXT PRIMARY KEY, view TEXT NOT NULL) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS customers (customer_id TEXT NOT NULL UNIQUE, view TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS partners (partner_id TEXT NOT NULL UNIQUE, view TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS customer_links (
   customer_id TEXT NOT NULL,
   partner_id TEXT NOT NULL,
@@ -29,15 +29,26 @@ CREATE TABLE IF NOT EXISTS customer_links (
   roles TEXT,
   PRIMARY KEY (customer_id, partner_id, role, ref_id)
 ) WITHOUT ROWID;
-CREATE INDEX IF NOT EXISTS links_by_partner ON customer_links (partner_id, customer_id);
-CREATE INDEX IF NOT EXISTS links_by_owner ON customer_links (owner_id, role, partner_id, customer_id);
-CREATE INDEX IF NOT EXISTS links_by_end ON customer_links (role, ends_at, customer_id, ref_id);
 CREATE TABLE IF NOT EXISTS checkpoint (
   id INTEGER PRIMARY KEY CHECK (id = 1),
   commit_position INTEGER NOT NULL,
   prepare_position INTEGER NOT NULL,
   events_seen INTEGER NOT NULL
 );`;
+
+/** Created after a bulk load rather than kept up row by row during it. */
+const INDEXES = `
+CREATE INDEX IF NOT EXISTS links_by_partner ON customer_links (partner_id, customer_id);
+CREATE INDEX IF NOT EXISTS links_by_owner ON customer_links (owner_id, role, partner_id, customer_id);
+CREATE INDEX IF NOT EXISTS links_by_end ON customer_links (role, ends_at, customer_id, ref_id);`;
+
+export interface ReadModelStoreOptions {
+  /**
+   * For a scratch copy being built from the start of the log: no journal, no fsync, indexes built at
+   * {@link ReadModelStore.finishBulkLoad}. A crash leaves a file to throw away, never one to serve.
+   */
+  readonly bulkLoad?: boolean;
+}
 
 /** Which link roles give a right (see `supportRights` in the domain). */
 const ROLES_FOR_RIGHT: Readonly<Record<Right, readonly CustomerLink['role'][]>> = {
@@ -117,12 +128,22 @@ export class ReadModelStore {
   private readonly db: Database.Database;
   private readonly statements;
 
-  constructor(readonly file: string) {
+  constructor(
+    readonly file: string,
+    options: ReadModelStoreOptions = {},
+  ) {
     this.db = new Database(file);
-    this.db.pragma('journal_mode = WAL');
-    // Rebuildable and checkpointed with its data: a crash can lose the last batches, never split one.
-    this.db.pragma('synchronous = NORMAL');
-    this.db.exec(SCHEMA);
+    if (options.bulkLoad) {
+      this.db.pragma('journal_mode = OFF');
+      this.db.pragma('synchronous = OFF');
+      this.db.pragma('cache_size = -262144');
+      this.db.exec(SCHEMA);
+    } else {
+      this.db.pragma('journal_mode = WAL');
+      // Rebuildable and checkpointed with its data: a crash can lose the last batches, never split one.
+      this.db.pragma('synchronous = NORMAL');
+      this.db.exec(SCHEMA + INDEXES);
+    }
     const db = this.db;
     this.statements = {
       customer: db.prepare('SELECT view FROM customers WHERE customer_id = ?').pluck(),
@@ -171,7 +192,7 @@ export class ReadModelStore {
   apply(events: readonly RecordedEvent[], options: ApplyOptions = {}): number {
     return this.db.transaction(() => {
       const checkpoint = this.checkpoint();
-      const customers = new Map<string, CustomerView | null>();
+      const customers = new Map<string, { stored: CustomerView | null; view: CustomerView | null }>();
       const partners = new Map<string, PartnerView | null>();
       let last: RecordedEvent | undefined;
       let projected = 0;
@@ -185,8 +206,13 @@ export class ReadModelStore {
         if (!stream || !isLedgerEventType(event.type)) continue;
         const domainEvent = { type: event.type, data: event.data, id: event.id, recordedAt: String(event.metadata.recordedAt) } as ProjectedEvent<LedgerEvent>;
         if (stream.category === 'customer') {
-          const view = customers.has(stream.id) ? (customers.get(stream.id) ?? null) : (this.customer(stream.id) ?? null);
-          customers.set(stream.id, evolveCustomerView(view, domainEvent as ProjectedEvent<CustomerEvent>));
+          let entry = customers.get(stream.id);
+          if (!entry) {
+            const stored = this.customer(stream.id) ?? null;
+            entry = { stored, view: stored };
+            customers.set(stream.id, entry);
+          }
+          entry.view = evolveCustomerView(entry.view, domainEvent as ProjectedEvent<CustomerEvent>);
         } else {
           const view = partners.has(stream.id) ? (partners.get(stream.id) ?? null) : (this.partner(stream.id) ?? null);
           partners.set(stream.id, evolvePartnerView(view, domainEvent as ProjectedEvent<PartnerEvent>));
@@ -194,7 +220,7 @@ export class ReadModelStore {
         projected += 1;
       }
       if (!last) return 0;
-      for (const [customerId, view] of customers) this.writeCustomer(customerId, view);
+      for (const [customerId, { stored, view }] of customers) this.writeCustomer(customerId, stored, view);
       for (const [partnerId, view] of partners) {
         if (view) this.statements.putPartner.run(partnerId, JSON.stringify(view));
       }
@@ -203,14 +229,25 @@ export class ReadModelStore {
     })();
   }
 
-  private writeCustomer(customerId: string, view: CustomerView | null): void {
+  /** Writes the view, and its links where they changed (most events, a term end say, change none). */
+  private writeCustomer(customerId: string, stored: CustomerView | null, view: CustomerView | null): void {
     if (!view) return;
     this.statements.putCustomer.run(customerId, JSON.stringify(view));
-    this.statements.deleteLinks.run(customerId);
-    for (const link of customerLinks(view)) {
+    const links = customerLinks(view);
+    if (stored) {
+      const before = customerLinks(stored);
+      if (JSON.stringify(before) === JSON.stringify(links)) return;
+      this.statements.deleteLinks.run(customerId);
+    }
+    for (const link of links) {
       this.statements.insertLink.run(link.customerId, link.partnerId, link.role, link.refId, link.ownerId, link.endsAt,
         link.roles && JSON.stringify(link.roles));
     }
+  }
+
+  /** Ends a bulk load: builds the indexes. The file is then ready to be opened as a live store. */
+  finishBulkLoad(): void {
+    this.db.exec(INDEXES);
   }
 
   /** The customers a partner may do `right` for at `now`, by customer id. */

@@ -1,5 +1,6 @@
-import { existsSync, renameSync, rmSync } from 'node:fs';
+import { renameSync } from 'node:fs';
 import { comparePositions, type EventStore, type Position } from '@ledger/event-store';
+import { buildReadModels, removeDatabase } from './build-read-models';
 import { Projector, type ProjectorOptions } from './projector';
 import { ReadModelStore } from './read-model-store';
 
@@ -112,24 +113,21 @@ export class ReadSide {
   }
 
   private async rebuildOnce(): Promise<RebuildReport> {
-    const started = Date.now();
     const scratchFile = `${this.options.file}.rebuild`;
-    removeDatabase(scratchFile);
-    const scratch = new ReadModelStore(scratchFile);
-    const builder = new Projector(this.events, scratch, { batchSize: 5000 });
+    let liveStopped = false;
+    let report: RebuildReport;
     try {
-      await builder.catchUp();
-      await this.projector.stop();
-      await builder.catchUp();
+      report = await buildReadModels(this.events, scratchFile, {
+        beforeFinish: async () => {
+          await this.projector.stop();
+          liveStopped = true;
+        },
+      });
     } catch (error) {
-      scratch.close();
-      removeDatabase(scratchFile);
-      if (!this.stopped) this.projector.start();
+      if (liveStopped && !this.stopped) this.projector.start();
       throw error;
     }
-    const events = scratch.checkpoint()?.eventsSeen ?? 0;
     // From here to the new projector's start nothing awaits: no query sees a closed store.
-    scratch.close();
     this.current.close();
     removeDatabase(this.options.file);
     renameSync(scratchFile, this.options.file);
@@ -137,7 +135,7 @@ export class ReadSide {
     this.projector = this.liveProjector();
     if (!this.stopped) this.projector.start();
     this.notify();
-    return { events, seconds: (Date.now() - started) / 1000 };
+    return report;
   }
 
   private liveProjector(): Projector {
@@ -165,8 +163,3 @@ export class ReadSide {
   }
 }
 
-function removeDatabase(file: string): void {
-  for (const suffix of ['', '-wal', '-shm']) {
-    if (existsSync(file + suffix)) rmSync(file + suffix);
-  }
-}

@@ -1,4 +1,4 @@
-import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { ReadSide } from '@ledger/read-models';
 import type { Clock } from '../clock';
 
@@ -23,6 +23,7 @@ export class LedgerMetrics {
   });
 
   constructor(readSide: ReadSide, clock: Clock) {
+    collectDefaultMetrics({ register: this.registry, eventLoopMonitoringPrecision: 5 });
     const lag = (): Promise<{ events: number; seconds: number }> => readSide.lag(clock.now());
     new Gauge({
       name: 'ledger_projector_lag_events', help: 'Events in the log the read models have not applied yet.', registers: [this.registry],

@@ -37,17 +37,20 @@ export class ConsistencyInterceptor implements NestInterceptor {
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
     const request = context.switchToHttp().getRequest<Request>();
     const response = context.switchToHttp().getResponse<Response>();
+    const answer = (): Observable<unknown> => {
+      const position = this.readSide.position;
+      if (position) response.setHeader('Ledger-Position', encodePositionToken(position));
+      return next.handle();
+    };
     const wanted = requestedPosition(request);
-    const ready = wanted ? this.readSide.waitFor(wanted, this.config.readWaitMs) : Promise.resolve(true);
-    return from(ready).pipe(switchMap((seen) => {
+    if (!wanted) return answer();
+    return from(this.readSide.waitFor(wanted, this.config.readWaitMs)).pipe(switchMap((seen) => {
       if (!seen) {
         throw new HttpProblem(503, 'NOT_YET_CONSISTENT',
           `The read models have not reached the position asked for within ${this.config.readWaitMs} ms; retry shortly.`, {},
           { 'Retry-After': '1' });
       }
-      const position = this.readSide.position;
-      if (position) response.setHeader('Ledger-Position', encodePositionToken(position));
-      return next.handle();
+      return answer();
     }));
   }
 }

@@ -34,16 +34,9 @@ CREATE TABLE IF NOT EXISTS events (
   UNIQUE (stream, revision)
 );`;
 
-interface EventRow {
-  position: bigint;
-  event_id: string;
-  stream: string;
-  revision: bigint;
-  type: string;
-  schema_version: bigint;
-  data: string;
-  metadata: string;
-}
+/** The columns every read selects, in this order (rows come back as arrays: fewer allocations). */
+const EVENT_COLUMNS = 'position, event_id, stream, revision, type, schema_version, data, metadata';
+type EventRow = [position: bigint, eventId: string, stream: string, revision: bigint, type: string, schemaVersion: bigint, data: string, metadata: string];
 
 interface Append {
   readonly stream: string;
@@ -81,8 +74,8 @@ export class SqliteEventStore extends EventStore {
       insert: this.db.prepare(
         'INSERT INTO events (event_id, stream, revision, type, schema_version, data, metadata) VALUES (?, ?, ?, ?, ?, ?, ?)',
       ),
-      readStream: read('SELECT * FROM events WHERE stream = ? AND revision >= ? ORDER BY revision'),
-      readAll: read('SELECT * FROM events WHERE position > ? ORDER BY position LIMIT ?'),
+      readStream: read(`SELECT ${EVENT_COLUMNS} FROM events WHERE stream = ? AND revision >= ? ORDER BY revision`).raw(),
+      readAll: read(`SELECT ${EVENT_COLUMNS} FROM events WHERE position > ? ORDER BY position LIMIT ?`).raw(),
       head: read('SELECT max(position) FROM events').pluck(),
       countAfter: this.db.prepare('SELECT count(*) FROM events WHERE position > ?').pluck(),
     };
@@ -213,16 +206,16 @@ function matchesExpected(current: bigint, expected: ExpectedRevision): boolean {
   }
 }
 
-function toRecordedEvent(row: EventRow): RecordedEvent {
+function toRecordedEvent([position, id, stream, revision, type, schemaVersion, data, metadata]: EventRow): RecordedEvent {
   return {
-    id: row.event_id,
-    stream: row.stream,
-    revision: row.revision,
-    position: { commit: row.position, prepare: row.position },
-    type: row.type,
-    schemaVersion: Number(row.schema_version),
-    data: JSON.parse(row.data) as unknown,
-    metadata: JSON.parse(row.metadata) as Record<string, unknown>,
+    id,
+    stream,
+    revision,
+    position: { commit: position, prepare: position },
+    type,
+    schemaVersion: Number(schemaVersion),
+    data: JSON.parse(data) as unknown,
+    metadata: JSON.parse(metadata) as Record<string, unknown>,
   };
 }
 
