@@ -41,7 +41,7 @@ function sampleCustomers(store: ReadModelStore, count: number): string[] {
 
 async function rebuildPhase(dir: string, readModels: string): Promise<void> {
   const events = new SqliteEventStore({ file: join(dir, 'events.sqlite') });
-  const report = await buildReadModels(events, readModels);
+  const report = await buildReadModels(events, readModels, { batchSize: Number(process.env.BENCH_BATCH ?? 5000) });
   await events.close();
   console.log(`rebuild: ${report.events} events in ${report.seconds.toFixed(2)} s = ${Math.round(report.events / report.seconds)} events/s`);
 }

@@ -41,9 +41,13 @@ export class LedgerProcess {
       env: { ...process.env, ...env, LEDGER_PORT: String(port), LEDGER_HOST: '127.0.0.1', TS_NODE_PROJECT: 'tsconfig.json' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
+    // Keeps the tail of what the process printed, for the error message when it does not start.
     let output = '';
-    child.stdout?.on('data', (chunk: Buffer) => { output += chunk.toString(); });
-    child.stderr?.on('data', (chunk: Buffer) => { output += chunk.toString(); });
+    const keep = (chunk: Buffer): void => {
+      output = (output + chunk.toString()).slice(-64 * 1024);
+    };
+    child.stdout?.on('data', keep);
+    child.stderr?.on('data', keep);
     const started = Date.now();
     const baseUrl = `http://127.0.0.1:${port}`;
     while (!(await answers(`${baseUrl}/health/live`))) {
