@@ -1,4 +1,5 @@
 import { assertNever } from '../shared/assert-never';
+import { putEntry, updateEntry } from '../shared/keyed-collections';
 import type { Channel, Cloud, SubscriptionKind } from '../shared/vocabulary';
 import type { CustomerEvent, DelegatedAdminRequest } from './customer.events';
 
@@ -54,27 +55,6 @@ export function initialCustomerState(): CustomerState {
   return { status: 'unknown' };
 }
 
-type Entry<K extends 'subscriptions' | 'invitations' | 'relationships' | 'grants'> = RegisteredCustomer[K][string];
-
-function put<K extends 'subscriptions' | 'invitations' | 'relationships' | 'grants'>(
-  customer: RegisteredCustomer,
-  collection: K,
-  id: string,
-  entry: Entry<K>,
-): RegisteredCustomer {
-  return { ...customer, [collection]: { ...customer[collection], [id]: entry } };
-}
-
-function update<K extends 'subscriptions' | 'invitations' | 'relationships' | 'grants'>(
-  customer: RegisteredCustomer,
-  collection: K,
-  id: string,
-  change: Partial<Entry<K>>,
-): RegisteredCustomer {
-  const existing = customer[collection][id];
-  return existing ? put(customer, collection, id, { ...existing, ...change } as Entry<K>) : customer;
-}
-
 export function evolveCustomer(state: CustomerState, event: CustomerEvent): CustomerState {
   if (event.type === 'CustomerRegistered') {
     return { status: 'registered', ...event.data, subscriptions: {}, invitations: {}, relationships: {}, grants: {} };
@@ -83,43 +63,43 @@ export function evolveCustomer(state: CustomerState, event: CustomerEvent): Cust
   switch (event.type) {
     case 'SubscriptionRecorded': {
       const { subscriptionId, kind, channel, partnerOfRecordId, termEndsAt } = event.data;
-      return put(state, 'subscriptions', subscriptionId, {
+      return putEntry(state, 'subscriptions', subscriptionId, {
         subscriptionId, kind, channel, partnerOfRecordId, termEndsAt, status: 'active',
       });
     }
     case 'SubscriptionCancelled':
-      return update(state, 'subscriptions', event.data.subscriptionId, { status: 'cancelled' });
+      return updateEntry(state, 'subscriptions', event.data.subscriptionId, { status: 'cancelled' });
     case 'SubscriptionSwitched':
-      return update(state, 'subscriptions', event.data.subscriptionId, {
+      return updateEntry(state, 'subscriptions', event.data.subscriptionId, {
         channel: 'csp', partnerOfRecordId: event.data.toPartnerId, termEndsAt: event.data.termEndsAt, status: 'active',
       });
     case 'LicenseTermEnded':
-      return update(state, 'subscriptions', event.data.subscriptionId, { status: 'term-ended' });
+      return updateEntry(state, 'subscriptions', event.data.subscriptionId, { status: 'term-ended' });
     case 'InvitationCreated': {
       const { invitationId, partnerId, resellerId, delegatedAdmin, expiresAt } = event.data;
-      return put(state, 'invitations', invitationId, {
+      return putEntry(state, 'invitations', invitationId, {
         invitationId, partnerId, resellerId, delegatedAdmin, expiresAt, status: 'pending',
       });
     }
     case 'InvitationRevoked':
-      return update(state, 'invitations', event.data.invitationId, { status: 'revoked' });
+      return updateEntry(state, 'invitations', event.data.invitationId, { status: 'revoked' });
     case 'InvitationExpired':
-      return update(state, 'invitations', event.data.invitationId, { status: 'expired' });
+      return updateEntry(state, 'invitations', event.data.invitationId, { status: 'expired' });
     case 'RelationshipAccepted': {
       const { relationshipId, invitationId, partnerId, resellerId } = event.data;
-      const accepted = update(state, 'invitations', invitationId, { status: 'accepted' });
-      return put(accepted, 'relationships', relationshipId, { relationshipId, partnerId, resellerId, status: 'active' });
+      const accepted = updateEntry(state, 'invitations', invitationId, { status: 'accepted' });
+      return putEntry(accepted, 'relationships', relationshipId, { relationshipId, partnerId, resellerId, status: 'active' });
     }
     case 'RelationshipTerminated':
-      return update(state, 'relationships', event.data.relationshipId, { status: 'terminated' });
+      return updateEntry(state, 'relationships', event.data.relationshipId, { status: 'terminated' });
     case 'DelegatedAdminGranted': {
       const { grantId, partnerId, roles, endsAt } = event.data;
-      return put(state, 'grants', grantId, { grantId, partnerId, roles, endsAt, status: 'active' });
+      return putEntry(state, 'grants', grantId, { grantId, partnerId, roles, endsAt, status: 'active' });
     }
     case 'DelegatedAdminRevoked':
-      return update(state, 'grants', event.data.grantId, { status: 'revoked' });
+      return updateEntry(state, 'grants', event.data.grantId, { status: 'revoked' });
     case 'DelegatedAdminExpired':
-      return update(state, 'grants', event.data.grantId, { status: 'expired' });
+      return updateEntry(state, 'grants', event.data.grantId, { status: 'expired' });
     default:
       return assertNever(event);
   }

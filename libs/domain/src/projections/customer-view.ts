@@ -1,4 +1,5 @@
 import { assertNever } from '../shared/assert-never';
+import { changeEntry, putEntry, updateEntry } from '../shared/keyed-collections';
 import type { Channel, Cloud, SubscriptionKind } from '../shared/vocabulary';
 import type { CustomerEvent } from '../customer/customer.events';
 import type { ProjectedEvent } from './projected-event';
@@ -85,23 +86,6 @@ export const CUSTOMER_VIEW_EVENT_TYPES: ReadonlyArray<CustomerEvent['type']> = [
   'DelegatedAdminGranted', 'DelegatedAdminRevoked', 'DelegatedAdminExpired',
 ];
 
-type Collection = 'subscriptions' | 'relationships' | 'invitations' | 'grants';
-
-function change<K extends Collection>(
-  view: CustomerView,
-  collection: K,
-  id: string,
-  update: (entry: CustomerView[K][string]) => CustomerView[K][string],
-): CustomerView {
-  const existing = view[collection][id];
-  if (!existing) return view;
-  return { ...view, [collection]: { ...view[collection], [id]: update(existing as CustomerView[K][string]) } };
-}
-
-function add<K extends Collection>(view: CustomerView, collection: K, id: string, entry: CustomerView[K][string]): CustomerView {
-  return { ...view, [collection]: { ...view[collection], [id]: entry } };
-}
-
 function move(subscription: SubscriptionView, step: SubscriptionMove, update: Partial<SubscriptionView>): SubscriptionView {
   return { ...subscription, ...update, history: [...subscription.history, step] };
 }
@@ -131,50 +115,50 @@ function applyToRegistered(view: CustomerView, event: ProjectedEvent<CustomerEve
       return view;
     case 'SubscriptionRecorded': {
       const { subscriptionId, kind, channel, partnerOfRecordId, termEndsAt } = event.data;
-      return add(view, 'subscriptions', subscriptionId, {
+      return putEntry(view, 'subscriptions', subscriptionId, {
         subscriptionId, kind, originChannel: channel, channel, partnerOfRecordId, termEndsAt, status: 'active', switched: false,
         history: [{ eventId: by, type: event.type, at, partnerOfRecordId, channel }],
       });
     }
     case 'SubscriptionSwitched':
-      return change(view, 'subscriptions', event.data.subscriptionId, (s) => move(s,
+      return changeEntry(view, 'subscriptions', event.data.subscriptionId, (s) => move(s,
         { eventId: by, type: event.type, at, partnerOfRecordId: event.data.toPartnerId, channel: 'csp' },
         { channel: 'csp', partnerOfRecordId: event.data.toPartnerId, termEndsAt: event.data.termEndsAt, status: 'active', switched: true }));
     case 'LicenseTermEnded':
-      return change(view, 'subscriptions', event.data.subscriptionId, (s) => move(s,
+      return changeEntry(view, 'subscriptions', event.data.subscriptionId, (s) => move(s,
         { eventId: by, type: event.type, at, partnerOfRecordId: s.partnerOfRecordId, channel: s.channel }, { status: 'term-ended' }));
     case 'SubscriptionCancelled':
-      return change(view, 'subscriptions', event.data.subscriptionId, (s) => move(s,
+      return changeEntry(view, 'subscriptions', event.data.subscriptionId, (s) => move(s,
         { eventId: by, type: event.type, at, partnerOfRecordId: s.partnerOfRecordId, channel: s.channel }, { status: 'cancelled' }));
     case 'InvitationCreated': {
       const { invitationId, partnerId, resellerId, expiresAt } = event.data;
-      return add(view, 'invitations', invitationId, {
+      return putEntry(view, 'invitations', invitationId, {
         invitationId, partnerId, resellerId, expiresAt, status: 'pending', createdAt: at, createdBy: by, endedBy: null,
       });
     }
     case 'InvitationRevoked':
-      return change(view, 'invitations', event.data.invitationId, (i) => ({ ...i, status: 'revoked', endedBy: by }));
+      return updateEntry(view, 'invitations', event.data.invitationId, { status: 'revoked', endedBy: by });
     case 'InvitationExpired':
-      return change(view, 'invitations', event.data.invitationId, (i) => ({ ...i, status: 'expired', endedBy: by }));
+      return updateEntry(view, 'invitations', event.data.invitationId, { status: 'expired', endedBy: by });
     case 'RelationshipAccepted': {
       const { relationshipId, invitationId, partnerId, resellerId } = event.data;
-      const accepted = change(view, 'invitations', invitationId, (i) => ({ ...i, status: 'accepted', endedBy: by }));
-      return add(accepted, 'relationships', relationshipId, {
+      const accepted = updateEntry(view, 'invitations', invitationId, { status: 'accepted', endedBy: by });
+      return putEntry(accepted, 'relationships', relationshipId, {
         relationshipId, invitationId, partnerId, resellerId, status: 'active', acceptedAt: at, acceptedBy: by, endedAt: null, endedBy: null,
       });
     }
     case 'RelationshipTerminated':
-      return change(view, 'relationships', event.data.relationshipId, (r) => ({ ...r, status: 'terminated', endedAt: at, endedBy: by }));
+      return updateEntry(view, 'relationships', event.data.relationshipId, { status: 'terminated', endedAt: at, endedBy: by });
     case 'DelegatedAdminGranted': {
       const { grantId, partnerId, roles, endsAt } = event.data;
-      return add(view, 'grants', grantId, {
+      return putEntry(view, 'grants', grantId, {
         grantId, partnerId, roles, endsAt, status: 'active', grantedAt: at, grantedBy: by, endedAt: null, endedBy: null,
       });
     }
     case 'DelegatedAdminRevoked':
-      return change(view, 'grants', event.data.grantId, (g) => ({ ...g, status: 'revoked', endedAt: at, endedBy: by }));
+      return updateEntry(view, 'grants', event.data.grantId, { status: 'revoked', endedAt: at, endedBy: by });
     case 'DelegatedAdminExpired':
-      return change(view, 'grants', event.data.grantId, (g) => ({ ...g, status: 'expired', endedAt: at, endedBy: by }));
+      return updateEntry(view, 'grants', event.data.grantId, { status: 'expired', endedAt: at, endedBy: by });
     default:
       return assertNever(event);
   }
