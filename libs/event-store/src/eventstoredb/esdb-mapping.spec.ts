@@ -1,0 +1,85 @@
+import {
+  type AllStreamResolvedEvent,
+  DeadlineExceededError,
+  NO_STREAM,
+  StreamNotFoundError,
+  UnavailableError,
+  WrongExpectedVersionError,
+} from '@eventstore/db-client';
+import { EventStoreUnavailableError, WrongExpectedRevisionError } from '../event-store.port';
+import {
+  fromCurrentRevision,
+  isLedgerStream,
+  isTransient,
+  SCHEMA_VERSION_KEY,
+  toAppendExpectedRevision,
+  toEventData,
+  toPortError,
+  toRecordedEvent,
+} from './esdb-mapping';
+
+// These run everywhere: the adapter's own logic, without a server. The client's error classes are
+// constructed as the client does from a gRPC ServiceError (code 14 is UNAVAILABLE).
+const serviceError = (message: string) => ({ code: 14, details: message, message, metadata: { get: () => [], getMap: () => ({}) } }) as never;
+
+const resolved = (overrides: Record<string, unknown> = {}): AllStreamResolvedEvent => ({
+  event: {
+    streamId: 'customer-contoso', id: 'e1', isJson: true, revision: 3n, type: 'RelationshipAccepted', created: new Date(0),
+    data: { customerId: 'contoso' }, metadata: { commandId: 'c1', [SCHEMA_VERSION_KEY]: 2 },
+    position: { commit: 1200n, prepare: 1100n }, ...overrides,
+  },
+} as unknown as AllStreamResolvedEvent);
+
+describe('EventStoreDB mapping', () => {
+  it('writes an event with its id, type, data, and the schema version in its metadata', () => {
+    const data = toEventData({ id: '4d7a…', type: 'CustomerRegistered', schemaVersion: 1, data: { a: 1 }, metadata: { commandId: 'c1' } });
+    expect(data).toMatchObject({
+      id: '4d7a…', type: 'CustomerRegistered', contentType: 'application/json', data: { a: 1 },
+      metadata: { commandId: 'c1', [SCHEMA_VERSION_KEY]: 1 },
+    });
+  });
+
+  it('reads an event back into the port’s shape, the schema version out of the metadata', () => {
+    expect(toRecordedEvent(resolved())).toEqual({
+      id: 'e1', stream: 'customer-contoso', revision: 3n, position: { commit: 1200n, prepare: 1100n },
+      type: 'RelationshipAccepted', schemaVersion: 2, data: { customerId: 'contoso' }, metadata: { commandId: 'c1' },
+    });
+  });
+
+  it('passes over links, binary events and events without a position', () => {
+    expect(toRecordedEvent({ link: resolved().event } as unknown as AllStreamResolvedEvent)).toBeUndefined();
+    expect(toRecordedEvent(resolved({ isJson: false }))).toBeUndefined();
+    expect(toRecordedEvent(resolved({ position: undefined }))).toBeUndefined();
+  });
+
+  it('maps expected revisions both ways', () => {
+    expect(['no-stream', 'stream-exists', 'any', 7n].map((e) => toAppendExpectedRevision(e as never)))
+      .toEqual(['no_stream', 'stream_exists', 'any', 7n]);
+    expect(fromCurrentRevision(NO_STREAM)).toBe(-1n);
+    expect(fromCurrentRevision(41n)).toBe(41n);
+  });
+
+  it('turns a wrong expected version into the port’s concurrency error, with the actual revision', () => {
+    const error = new WrongExpectedVersionError(undefined, { streamName: 's', expected: 3n, current: 5n });
+    const mapped = toPortError(error, 's', 3n);
+    expect(mapped).toBeInstanceOf(WrongExpectedRevisionError);
+    expect(mapped).toMatchObject({ stream: 's', expected: 3n, actual: 5n });
+    const missing = toPortError(new WrongExpectedVersionError(undefined, { streamName: 's', expected: 0n, current: NO_STREAM }), 's', 0n);
+    expect(mapped).not.toBe(missing);
+    expect(missing).toMatchObject({ actual: -1n });
+  });
+
+  it('says an outage as the port’s unavailable error, and passes other errors on', () => {
+    expect(toPortError(new UnavailableError(serviceError('connection refused')), 's', 'any')).toBeInstanceOf(EventStoreUnavailableError);
+    expect(toPortError(new DeadlineExceededError(serviceError('deadline')), 's', 'any')).toBeInstanceOf(EventStoreUnavailableError);
+    const other = new StreamNotFoundError(serviceError('not found'));
+    expect(toPortError(other, 's', 'any')).toBe(other);
+    expect(isTransient(other)).toBe(false);
+  });
+
+  it('keeps $all reads to the ledger’s streams and away from system streams', () => {
+    expect(isLedgerStream('customer-contoso', ['partner-', 'customer-'])).toBe(true);
+    expect(isLedgerStream('$et-CustomerRegistered', ['$et'])).toBe(false);
+    expect(isLedgerStream('orders-1', ['partner-', 'customer-'])).toBe(false);
+  });
+});

@@ -1,0 +1,91 @@
+import {
+  type AllStreamResolvedEvent,
+  ANY,
+  type AppendExpectedRevision,
+  CancelledError,
+  type CurrentRevision,
+  DeadlineExceededError,
+  jsonEvent,
+  NO_STREAM,
+  NotLeaderError,
+  type ResolvedEvent,
+  STREAM_EXISTS,
+  UnavailableError,
+  WrongExpectedVersionError,
+} from '@eventstore/db-client';
+import {
+  EventStoreUnavailableError,
+  type EventToAppend,
+  type ExpectedRevision,
+  type RecordedEvent,
+  WrongExpectedRevisionError,
+} from '../event-store.port';
+
+/** Where the schema version travels in EventStoreDB's metadata (it has no field of its own). */
+export const SCHEMA_VERSION_KEY = 'ledger:schemaVersion';
+
+/** The ledger's streams: `$all` reads and subscriptions keep to these name prefixes. */
+export const LEDGER_STREAM_PREFIXES: readonly string[] = ['partner-', 'customer-'];
+
+export function toEventData(event: EventToAppend) {
+  return jsonEvent({
+    id: event.id,
+    type: event.type,
+    data: event.data as Record<string, unknown>,
+    metadata: { ...event.metadata, [SCHEMA_VERSION_KEY]: event.schemaVersion },
+  });
+}
+
+export function toAppendExpectedRevision(expected: ExpectedRevision): AppendExpectedRevision {
+  switch (expected) {
+    case 'no-stream':
+      return NO_STREAM;
+    case 'stream-exists':
+      return STREAM_EXISTS;
+    case 'any':
+      return ANY;
+    default:
+      return expected;
+  }
+}
+
+/** The port's revision: -1n for a stream with no events. */
+export function fromCurrentRevision(current: CurrentRevision): bigint {
+  return current === NO_STREAM ? -1n : current;
+}
+
+/** A recorded event of the ledger's, or undefined for a link, a non-JSON event or one without a position. */
+export function toRecordedEvent(resolved: ResolvedEvent | AllStreamResolvedEvent): RecordedEvent | undefined {
+  const event = resolved.event;
+  if (!event || !event.isJson || !event.position) return undefined;
+  const { [SCHEMA_VERSION_KEY]: schemaVersion, ...metadata } = (event.metadata ?? {}) as Record<string, unknown>;
+  return {
+    id: event.id,
+    stream: event.streamId,
+    revision: event.revision,
+    position: { commit: event.position.commit, prepare: event.position.prepare },
+    type: event.type,
+    schemaVersion: typeof schemaVersion === 'number' ? schemaVersion : 1,
+    data: event.data,
+    metadata,
+  };
+}
+
+export function isLedgerStream(stream: string, prefixes: readonly string[]): boolean {
+  return !stream.startsWith('$') && prefixes.some((prefix) => stream.startsWith(prefix));
+}
+
+/** Errors after which the same call may succeed: the node is away, not the leader, or the call was cut. */
+export function isTransient(error: unknown): boolean {
+  return error instanceof UnavailableError || error instanceof NotLeaderError
+    || error instanceof DeadlineExceededError || error instanceof CancelledError;
+}
+
+/** The port's error for a client error: a concurrency error is never swallowed, an outage is said as one. */
+export function toPortError(error: unknown, stream: string, expected: ExpectedRevision): unknown {
+  if (error instanceof WrongExpectedVersionError) {
+    return new WrongExpectedRevisionError(stream, expected, fromCurrentRevision(error.actualVersion));
+  }
+  if (isTransient(error)) return new EventStoreUnavailableError(`EventStoreDB is unavailable: ${(error as Error).message}`);
+  return error;
+}
