@@ -1,14 +1,14 @@
-import { TestLedger } from './support/test-ledger';
+import { TestLedger, testStores } from './support/test-ledger';
 
 /**
  * The write side's story, end to end through HTTP: every step is a real request against the real app on a
  * temporary SQLite store; refusals carry the rule id and append nothing.
  */
-describe('a multichannel story through the command API', () => {
+describe.each(testStores())('a multichannel story through the command API, on %s', (store) => {
   let ledger: TestLedger;
 
   beforeAll(async () => {
-    ledger = await TestLedger.start('2026-03-01T09:00:00.000Z');
+    ledger = await TestLedger.start('2026-03-01T09:00:00.000Z', store);
   });
 
   afterAll(async () => {

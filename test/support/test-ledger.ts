@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
 import { EventStore, RefusalLog } from '@ledger/event-store';
+import { eventStoreDbAvailability, eventStoreDbForTests } from '../../libs/event-store/src/testing/eventstoredb-target';
 import { createLedgerApp } from '../../apps/ledger/src/app';
 import { loadConfig, type TokenDefinition } from '../../apps/ledger/src/config/ledger-config';
 import { MovableClock } from '../../apps/ledger/src/testing/movable-clock';
@@ -19,6 +20,19 @@ const DEFINITIONS: TokenDefinition[] = [
   { client: 'test-reader', token: TOKENS.reader, scopes: ['read'] },
   { client: 'contoso-portal', token: TOKENS.contosoPortal, scopes: ['write', 'read'], actor: 'customer:contoso' },
 ];
+
+export type TestStore = 'SQLite' | 'EventStoreDB';
+
+/**
+ * The stores end-to-end tests run on here: always SQLite; EventStoreDB too where a server or a container
+ * engine is (otherwise one line says why not).
+ */
+export function testStores(): TestStore[] {
+  const availability = eventStoreDbAvailability();
+  if (availability.available) return ['SQLite', 'EventStoreDB'];
+  console.warn(`End-to-end story on EventStoreDB skipped: ${availability.reason}.`);
+  return ['SQLite'];
+}
 
 export interface CommandOptions {
   /** Ledger-Actor header, e.g. `partner:adatum`. */
@@ -36,11 +50,16 @@ export class TestLedger {
     readonly dataDir: string,
   ) {}
 
-  static async start(now = '2026-03-01T09:00:00.000Z'): Promise<TestLedger> {
+  static async start(now = '2026-03-01T09:00:00.000Z', store: TestStore = 'SQLite'): Promise<TestLedger> {
     const dataDir = mkdtempSync(join(tmpdir(), 'ledger-e2e-'));
     const clock = new MovableClock(now);
-    // Reads wait at most half a second for a position, so that a test of the 503 does not wait long.
-    const config = { ...loadConfig({ LEDGER_DATA_DIR: dataDir, LEDGER_READ_WAIT_MS: '500' }), tokens: DEFINITIONS };
+    const eventStoreUrl = store === 'EventStoreDB' ? (await eventStoreDbForTests()).connectionString : undefined;
+    // Reads wait at most half a second for a position (two on a server), so a test of the 503 does not wait long.
+    const config = {
+      ...loadConfig({ LEDGER_DATA_DIR: dataDir, LEDGER_READ_WAIT_MS: eventStoreUrl ? '2000' : '500' }),
+      tokens: DEFINITIONS,
+      eventStoreUrl,
+    };
     const { app } = await createLedgerApp(config, { clock, quiet: true });
     return new TestLedger(app, clock, dataDir);
   }

@@ -6,7 +6,7 @@ import { CqrsModule } from '@nestjs/cqrs';
 import { TerminusModule } from '@nestjs/terminus';
 import type { Request } from 'express';
 import { LoggerModule } from 'nestjs-pino';
-import { EventStore, RefusalLog, SqliteEventStore, SqliteRefusalLog } from '@ledger/event-store';
+import { EventStore, EventStoreDbEventStore, RefusalLog, SqliteEventStore, SqliteRefusalLog } from '@ledger/event-store';
 import { ReadSide } from '@ledger/read-models';
 import { AuthGuard } from './auth/auth.guard';
 import { TokenRegistry } from './auth/token-registry';
@@ -83,6 +83,13 @@ export class LedgerModule {
           provide: EventStore,
           useFactory: () => {
             mkdirSync(config.dataDir, { recursive: true });
+            if (config.eventStoreUrl) {
+              const logger = new Logger('EventStoreDB');
+              return new EventStoreDbEventStore({
+                connection: config.eventStoreUrl,
+                onResubscribe: (error, delayMs) => logger.warn(`Subscription dropped (${String(error)}); resubscribing in ${delayMs} ms`),
+              });
+            }
             return new SqliteEventStore({ file: join(config.dataDir, 'events.sqlite') });
           },
         },

@@ -16,6 +16,12 @@ describe('configuration', () => {
     expect(loadConfig({ PORT: '8080', LEDGER_PORT: '9090' }).port).toBe(9090);
   });
 
+  it('takes an EventStoreDB connection string, and refuses anything else there', () => {
+    expect(loadConfig({}).eventStoreUrl).toBeUndefined();
+    expect(loadConfig({ LEDGER_EVENTSTORE_URL: 'esdb+discover://node1:2113?tls=false' }).eventStoreUrl).toBe('esdb+discover://node1:2113?tls=false');
+    expect(() => loadConfig({ LEDGER_EVENTSTORE_URL: 'http://node1:2113' })).toThrow(/LEDGER_EVENTSTORE_URL/);
+  });
+
   it('names every bad value at once', () => {
     expect(() => loadConfig({ LEDGER_PORT: 'eighty', LEDGER_INVITATION_TTL_DAYS: '0' })).toThrow(ConfigError);
     expect(() => loadConfig({ LEDGER_PORT: 'eighty', LEDGER_INVITATION_TTL_DAYS: '0' }))

@@ -24,6 +24,8 @@ export interface LedgerConfig {
   /** Configured tokens; when absent, a local admin token is created in the data directory. */
   readonly tokens?: readonly TokenDefinition[];
   readonly tokensFile?: string;
+  /** An EventStoreDB / KurrentDB connection string: the log then lives in that cluster, not in SQLite. */
+  readonly eventStoreUrl?: string;
   readonly policy: LedgerPolicy;
   readonly commandAttempts: number;
   /** How long a read that asks for a position waits for the read models to reach it (ms). */
@@ -42,6 +44,13 @@ export class ConfigError extends Error {
 }
 
 type Env = Readonly<Record<string, string | undefined>>;
+
+function eventStoreUrl(raw: string | undefined, problems: string[]): string | undefined {
+  if (raw === undefined || raw === '') return undefined;
+  if (/^(esdb|esdb\+discover|kurrentdb|kurrentdb\+discover|kdb|kdb\+discover):\/\//.test(raw)) return raw;
+  problems.push('LEDGER_EVENTSTORE_URL is an esdb:// (or esdb+discover://, kurrentdb://) connection string');
+  return undefined;
+}
 
 function logLevel(raw: string | undefined, problems: string[]): LogLevel {
   if (raw === undefined || raw === '') return 'info';
@@ -69,6 +78,7 @@ export function loadConfig(env: Env = process.env): LedgerConfig {
     port: integer('LEDGER_PORT', integer('PORT', 3000, 0, 65535), 0, 65535),
     bodyLimitBytes: integer('LEDGER_BODY_LIMIT_BYTES', 64 * 1024, 1024, 10 * 1024 * 1024),
     tokensFile: env.LEDGER_TOKENS_FILE || undefined,
+    eventStoreUrl: eventStoreUrl(env.LEDGER_EVENTSTORE_URL, problems),
     policy: {
       ...DEFAULT_LEDGER_POLICY,
       invitationTtlDays: integer('LEDGER_INVITATION_TTL_DAYS', DEFAULT_LEDGER_POLICY.invitationTtlDays, 1, 3650),

@@ -19,8 +19,8 @@ import {
 } from './esdb-mapping';
 
 // These run everywhere: the adapter's own logic, without a server. The client's error classes are
-// constructed as the client does from a gRPC ServiceError (code 14 is UNAVAILABLE).
-const serviceError = (message: string) => ({ code: 14, details: message, message, metadata: { get: () => [], getMap: () => ({}) } }) as never;
+// constructed as the client does from a gRPC ServiceError (codes: 4 DEADLINE_EXCEEDED, 5 NOT_FOUND, 14 UNAVAILABLE).
+const serviceError = (message: string, code = 14) => ({ code, details: message, message, metadata: { get: () => [], getMap: () => ({}) } }) as never;
 
 const resolved = (overrides: Record<string, unknown> = {}): AllStreamResolvedEvent => ({
   event: {
@@ -71,8 +71,10 @@ describe('EventStoreDB mapping', () => {
 
   it('says an outage as the port’s unavailable error, and passes other errors on', () => {
     expect(toPortError(new UnavailableError(serviceError('connection refused')), 's', 'any')).toBeInstanceOf(EventStoreUnavailableError);
-    expect(toPortError(new DeadlineExceededError(serviceError('deadline')), 's', 'any')).toBeInstanceOf(EventStoreUnavailableError);
-    const other = new StreamNotFoundError(serviceError('not found'));
+    expect(toPortError(new DeadlineExceededError(serviceError('deadline', 4)), 's', 'any')).toBeInstanceOf(EventStoreUnavailableError);
+    const refused = Object.assign(new Error('14 UNAVAILABLE: No connection established'), { code: 14 });
+    expect(toPortError(refused, 's', 'any')).toBeInstanceOf(EventStoreUnavailableError);
+    const other = new StreamNotFoundError(serviceError('not found', 5));
     expect(toPortError(other, 's', 'any')).toBe(other);
     expect(isTransient(other)).toBe(false);
   });

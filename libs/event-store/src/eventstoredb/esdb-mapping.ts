@@ -75,10 +75,17 @@ export function isLedgerStream(stream: string, prefixes: readonly string[]): boo
   return !stream.startsWith('$') && prefixes.some((prefix) => stream.startsWith(prefix));
 }
 
-/** Errors after which the same call may succeed: the node is away, not the leader, or the call was cut. */
+/** gRPC status codes of a call that may succeed when made again: CANCELLED, DEADLINE_EXCEEDED, UNAVAILABLE. */
+const TRANSIENT_GRPC_CODES: ReadonlySet<unknown> = new Set([1, 4, 14]);
+
+/**
+ * Errors after which the same call may succeed: the node is away, not the leader, or the call was cut.
+ * The client wraps most in its own classes, but a connection that cannot be made comes as a bare gRPC error.
+ */
 export function isTransient(error: unknown): boolean {
   return error instanceof UnavailableError || error instanceof NotLeaderError
-    || error instanceof DeadlineExceededError || error instanceof CancelledError;
+    || error instanceof DeadlineExceededError || error instanceof CancelledError
+    || (error instanceof Error && TRANSIENT_GRPC_CODES.has((error as { code?: unknown }).code));
 }
 
 /** The port's error for a client error: a concurrency error is never swallowed, an outage is said as one. */
