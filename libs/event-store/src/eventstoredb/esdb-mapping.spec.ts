@@ -1,7 +1,9 @@
 import {
   type AllStreamResolvedEvent,
+  CancelledError,
   DeadlineExceededError,
   NO_STREAM,
+  NotLeaderError,
   StreamNotFoundError,
   UnavailableError,
   WrongExpectedVersionError,
@@ -20,7 +22,8 @@ import {
 
 // These run everywhere: the adapter's own logic, without a server. The client's error classes are
 // constructed as the client does from a gRPC ServiceError (codes: 4 DEADLINE_EXCEEDED, 5 NOT_FOUND, 14 UNAVAILABLE).
-const serviceError = (message: string, code = 14) => ({ code, details: message, message, metadata: { get: () => [], getMap: () => ({}) } }) as never;
+const serviceError = (message: string, code = 14, metadata: Record<string, string> = {}) =>
+  ({ code, details: message, message, metadata: { get: () => [], getMap: () => metadata } }) as never;
 
 const resolved = (overrides: Record<string, unknown> = {}): AllStreamResolvedEvent => ({
   event: {
@@ -72,6 +75,8 @@ describe('EventStoreDB mapping', () => {
   it('says an outage as the port’s unavailable error, and passes other errors on', () => {
     expect(toPortError(new UnavailableError(serviceError('connection refused')), 's', 'any')).toBeInstanceOf(EventStoreUnavailableError);
     expect(toPortError(new DeadlineExceededError(serviceError('deadline', 4)), 's', 'any')).toBeInstanceOf(EventStoreUnavailableError);
+    expect(toPortError(new NotLeaderError(serviceError('not leader', 5, { 'leader-endpoint-host': 'esdb-2', 'leader-endpoint-port': '2113' })), 's', 'any')).toBeInstanceOf(EventStoreUnavailableError);
+    expect(toPortError(new CancelledError(serviceError('cancelled', 1)), 's', 'any')).toBeInstanceOf(EventStoreUnavailableError);
     const refused = Object.assign(new Error('14 UNAVAILABLE: No connection established'), { code: 14 });
     expect(toPortError(refused, 's', 'any')).toBeInstanceOf(EventStoreUnavailableError);
     const other = new StreamNotFoundError(serviceError('not found', 5));
