@@ -7,3 +7,4 @@ export * from './sqlite/sqlite-refusal-log';
 export * from './eventstoredb/eventstoredb-event-store';
 export * from './eventstoredb/esdb-mapping';
 export * from './eventstoredb/resubscribing-subscription';
+export * from './hash-chain';

@@ -13,6 +13,8 @@ import {
   streamName,
 } from '@ledger/domain';
 import {
+  chainEvents,
+  chainHeadOf,
   DuplicateEventIdError,
   eventIdFor,
   type EventStore,
@@ -55,7 +57,7 @@ export interface CommandRunnerOptions {
 
 /**
  * The one path every command takes: read the stream, fold its state, decide, append at the exact revision
- * read, with event ids derived from the command id. A refusal is kept in the refusal log, and a retried
+ * read, with event ids derived from the command id and each event chained by hash to the one before it. A refusal is kept in the refusal log, and a retried
  * command id gets the first answer again, whether it was applied or refused.
  */
 export class CommandRunner {
@@ -96,7 +98,7 @@ export class CommandRunner {
         throw error;
       }
 
-      const events = decided.map((event, index) => ({
+      const events = chainEvents(stream, chainHeadOf(recorded[recorded.length - 1]), decided.map((event, index) => ({
         id: eventIdFor(envelope.commandId, index),
         type: event.type,
         schemaVersion: EVENT_SCHEMA_VERSIONS[event.type],
@@ -111,7 +113,7 @@ export class CommandRunner {
           causationId: envelope.commandId,
           recordedAt: now,
         },
-      }));
+      })));
       try {
         const appended = await this.store.appendToStream(stream, events, {
           expectedRevision: revision === -1n ? 'no-stream' : revision,

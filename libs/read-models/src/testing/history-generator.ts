@@ -15,7 +15,7 @@ import {
   type PartnerState,
   streamName,
 } from '@ledger/domain';
-import { eventIdFor, type EventStore, type EventToAppend } from '@ledger/event-store';
+import { chainEvents, type ChainHead, eventIdFor, type EventStore, type EventToAppend } from '@ledger/event-store';
 
 export interface HistoryShape {
   readonly partners: number;
@@ -228,13 +228,22 @@ export function* generateHistory(shape: HistoryShape): Generator<GeneratedAppend
   yield* timePasses();
 }
 
-/** Appends a generated history, `concurrency` appends in flight (so they share commits). Returns the event count. */
+/**
+ * Appends a generated history, `concurrency` appends in flight (so they share commits), each stream's events
+ * hash-chained as the command runner chains them. Returns the event count.
+ */
 export async function writeHistory(store: EventStore, shape: HistoryShape, concurrency = 64): Promise<number> {
   let written = 0;
   let inFlight: Array<Promise<unknown>> = [];
+  const heads = new Map<string, ChainHead>();
   for (const append of generateHistory(shape)) {
     if (append.events.length === 0) continue;
-    inFlight.push(store.appendToStream(append.stream, append.events, { expectedRevision: 'any' }));
+    const head = heads.get(append.stream);
+    const events = chainEvents(append.stream, head, append.events);
+    const last = events[events.length - 1];
+    heads.set(append.stream, { revision: (head ? head.revision : -1n) + BigInt(events.length), hash: String(last.metadata.hash) });
+    // Appends are committed in the order they are submitted, so each stream's chain lands as computed.
+    inFlight.push(store.appendToStream(append.stream, events, { expectedRevision: head ? head.revision : 'no-stream' }));
     written += append.events.length;
     if (inFlight.length >= concurrency) {
       await Promise.all(inFlight);

@@ -1,0 +1,159 @@
+import { createHash } from 'node:crypto';
+import canonicalize from 'canonicalize';
+import type { EventStore, EventToAppend, RecordedEvent } from './event-store.port';
+import { comparePositions, type Position } from './position';
+
+/** The metadata fields that chain an event to the one before it in its stream. */
+export const HASH_KEY = 'hash';
+export const PREVIOUS_HASH_KEY = 'previousHash';
+
+export interface ChainHead {
+  readonly revision: bigint;
+  readonly hash: string;
+}
+
+interface Hashable {
+  readonly type: string;
+  readonly schemaVersion: number;
+  readonly data: unknown;
+  readonly metadata: Readonly<Record<string, unknown>>;
+}
+
+/**
+ * SHA-256 (hex) over the RFC 8785 canonical JSON of the event as stored: its stream, revision, type,
+ * schema version, data and metadata (less its own hash), and the previous event's hash.
+ */
+export function eventHash(stream: string, revision: bigint, event: Hashable, previousHash: string | null): string {
+  const { [HASH_KEY]: _hash, ...metadata } = event.metadata;
+  const canonical = canonicalize({
+    stream, revision: revision.toString(), type: event.type, schemaVersion: event.schemaVersion, data: event.data,
+    metadata: { ...metadata, [PREVIOUS_HASH_KEY]: previousHash },
+  });
+  return createHash('sha256').update(canonical ?? '', 'utf8').digest('hex');
+}
+
+/**
+ * Chains events about to be appended after `head` (the stream's last event, absent for a new stream):
+ * each gets `previousHash` and `hash` in its metadata. The same events after the same head always chain
+ * the same way, so a retried append carries the same hashes.
+ */
+export function chainEvents(stream: string, head: ChainHead | undefined, events: readonly EventToAppend[]): EventToAppend[] {
+  let previous = head;
+  return events.map((event) => {
+    const revision = previous ? previous.revision + 1n : 0n;
+    const previousHash = previous?.hash ?? null;
+    const hash = eventHash(stream, revision, event, previousHash);
+    previous = { revision, hash };
+    return { ...event, metadata: { ...event.metadata, [PREVIOUS_HASH_KEY]: previousHash, [HASH_KEY]: hash } };
+  });
+}
+
+/** The chain head a stream's last recorded event gives. */
+export function chainHeadOf(event: RecordedEvent | undefined): ChainHead | undefined {
+  return event && { revision: event.revision, hash: String(event.metadata[HASH_KEY] ?? '') };
+}
+
+export interface BrokenLink {
+  readonly stream: string;
+  readonly revision: bigint;
+  readonly eventId: string;
+  readonly reason: string;
+}
+
+/**
+ * Follows every stream's chain through the log, event by event, and remembers each stream's head. The
+ * first event that does not follow from its predecessor is the broken link: an altered event (its hash
+ * does not match), a removed one (a revision is missing, or the next event's previousHash names another).
+ */
+export class ChainVerifier {
+  private readonly heads = new Map<string, ChainHead>();
+  private broken?: BrokenLink;
+  private count = 0;
+
+  /** Checks one event (in log order); returns false once a link is broken. */
+  check(event: RecordedEvent): boolean {
+    if (this.broken) return false;
+    this.count += 1;
+    const head = this.heads.get(event.stream);
+    const expectedRevision = head ? head.revision + 1n : 0n;
+    const fail = (reason: string): boolean => {
+      this.broken = { stream: event.stream, revision: event.revision, eventId: event.id, reason };
+      return false;
+    };
+    if (event.revision !== expectedRevision) {
+      return fail(`revision ${event.revision} follows ${head ? `revision ${head.revision}` : 'nothing'}: an event is missing`);
+    }
+    const previousHash = event.metadata[PREVIOUS_HASH_KEY] ?? null;
+    if (previousHash !== (head?.hash ?? null)) return fail('its previousHash does not name the event before it');
+    const hash = eventHash(event.stream, event.revision, event, head?.hash ?? null);
+    if (hash !== event.metadata[HASH_KEY]) return fail('its content does not match its hash: it was altered');
+    this.heads.set(event.stream, { revision: event.revision, hash });
+    return true;
+  }
+
+  get firstBrokenLink(): BrokenLink | undefined {
+    return this.broken;
+  }
+
+  get eventsChecked(): number {
+    return this.count;
+  }
+
+  /** The digest over every stream's head so far (see {@link digestOfHeads}). */
+  digest(): string {
+    return digestOfHeads(this.heads);
+  }
+
+  get streams(): number {
+    return this.heads.size;
+  }
+}
+
+/**
+ * SHA-256 (hex) over the canonical JSON of every stream's head (name, revision, hash), sorted by stream.
+ * An auditor who keeps the digest of a position can later recompute it from the log up to that position:
+ * equal digests prove that no event up to there was altered, removed or added.
+ */
+export function digestOfHeads(heads: ReadonlyMap<string, ChainHead>): string {
+  const entries = [...heads.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([stream, head]) => [stream, head.revision.toString(), head.hash]);
+  return createHash('sha256').update(canonicalize(entries) ?? '', 'utf8').digest('hex');
+}
+
+export interface VerifyReport {
+  readonly eventsChecked: number;
+  readonly streams: number;
+  /** The last position checked: the digest is the log's as of there. */
+  readonly position: Position | undefined;
+  readonly digest: string;
+  readonly brokenLink?: BrokenLink;
+}
+
+/**
+ * Recomputes every chain of the log, in order, up to `upTo` (inclusive; the whole log when absent), and the
+ * digest of the streams' heads as of there. Stops at the first broken link.
+ */
+export async function verifyLog(
+  store: EventStore,
+  options: { upTo?: Position; pageSize?: number; onProgress?: (eventsChecked: number) => void } = {},
+): Promise<VerifyReport> {
+  const verifier = new ChainVerifier();
+  let position: Position | undefined;
+  for (let page = await store.readAll({ maxCount: options.pageSize ?? 2000 }); page.length > 0;
+    page = await store.readAll({ after: position, maxCount: options.pageSize ?? 2000 })) {
+    for (const event of page) {
+      if (options.upTo && comparePositions(event.position, options.upTo) > 0) return report(verifier, position);
+      if (!verifier.check(event)) return report(verifier, position);
+      position = event.position;
+    }
+    options.onProgress?.(verifier.eventsChecked);
+  }
+  return report(verifier, position);
+}
+
+function report(verifier: ChainVerifier, position: Position | undefined): VerifyReport {
+  return {
+    eventsChecked: verifier.eventsChecked, streams: verifier.streams, position, digest: verifier.digest(),
+    brokenLink: verifier.firstBrokenLink,
+  };
+}
