@@ -85,6 +85,11 @@ export class TestLedger {
     return (await this.store.readStream(stream)).map((event) => event.type);
   }
 
+  /** Stops the service and keeps its data directory (for tools that read it afterwards). */
+  async stop(): Promise<void> {
+    await this.app.close();
+  }
+
   async close(): Promise<void> {
     await this.app.close();
     rmSync(this.dataDir, { recursive: true, force: true });

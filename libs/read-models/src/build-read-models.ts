@@ -1,5 +1,5 @@
 import { existsSync, rmSync } from 'node:fs';
-import type { EventStore } from '@ledger/event-store';
+import type { EventStore, Position } from '@ledger/event-store';
 import { Projector } from './projector';
 import { ReadModelStore } from './read-model-store';
 
@@ -17,7 +17,7 @@ export function removeDatabase(file: string): void {
 export async function buildReadModels(
   events: EventStore,
   file: string,
-  options: { batchSize?: number; beforeFinish?: () => Promise<void> } = {},
+  options: { batchSize?: number; beforeFinish?: () => Promise<void>; upTo?: Position } = {},
 ): Promise<{ events: number; seconds: number }> {
   const started = Date.now();
   removeDatabase(file);
@@ -25,7 +25,7 @@ export async function buildReadModels(
   let built = false;
   try {
     const builder = new Projector(events, store, { batchSize: options.batchSize ?? 5000 });
-    await builder.catchUp();
+    await builder.catchUp(options.upTo);
     if (options.beforeFinish) {
       await options.beforeFinish();
       await builder.catchUp();

@@ -1,4 +1,4 @@
-import type { EventStore, RecordedEvent } from '@ledger/event-store';
+import { comparePositions, type EventStore, type Position, type RecordedEvent } from '@ledger/event-store';
 import type { ApplyOptions, ReadModelStore } from './read-model-store';
 
 export interface ProjectorOptions extends ApplyOptions {
@@ -38,14 +38,16 @@ export class Projector {
     return this.failure;
   }
 
-  /** Reads the log page by page until it has applied everything there is now. */
-  async catchUp(): Promise<number> {
+  /** Reads the log page by page until it has applied everything there is now (or up to `upTo`, inclusive). */
+  async catchUp(upTo?: Position): Promise<number> {
     const batchSize = this.options.batchSize ?? 1000;
     let applied = 0;
     for (;;) {
       const page = await this.events.readAll({ after: this.store.checkpoint()?.position, maxCount: batchSize });
-      if (page.length === 0) return applied;
-      applied += this.applyBatch(page);
+      const wanted = upTo ? page.filter((event) => comparePositions(event.position, upTo) <= 0) : page;
+      if (wanted.length === 0) return applied;
+      applied += this.applyBatch(wanted);
+      if (wanted.length < page.length) return applied;
     }
   }
 

@@ -1,0 +1,216 @@
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import {
+  decodePositionToken,
+  encodePositionToken,
+  EventStore,
+  EventStoreDbEventStore,
+  type RecordedEvent,
+  SqliteEventStore,
+  verifyLog,
+} from '@ledger/event-store';
+import { buildReadModels, ReadModelStore, removeDatabase } from '@ledger/read-models';
+
+export interface CliIo {
+  readonly out: (line: string) => void;
+  readonly err: (line: string) => void;
+  /** Whether stderr is a terminal (progress is shown only there). */
+  readonly interactive: boolean;
+  readonly env: Readonly<Record<string, string | undefined>>;
+}
+
+const USAGE = `usage: ledger <command> [options]
+
+commands:
+  verify [--at TOKEN] [--expect-digest HEX]   recompute every hash chain and the digest; exit 1 on a broken link
+  replay                                       rebuild the read models into a scratch copy and compare with the live ones
+  export [--customer ID]                       every event (or one customer's) as NDJSON, with metadata and hashes
+  history <customerId>                         one customer's events, oldest first
+
+options:
+  --data-dir DIR      the service's data directory (default: LEDGER_DATA_DIR or ./data)
+  --eventstore URL    an EventStoreDB connection string (default: LEDGER_EVENTSTORE_URL); else the SQLite log
+  --json              machine-readable output
+`;
+
+type Options = {
+  'data-dir'?: string; eventstore?: string; json?: boolean; at?: string; 'expect-digest'?: string; customer?: string; help?: boolean;
+};
+
+/** Runs one `ledger` command; resolves to the process exit code (0 ok, 1 a finding, 2 a usage error). */
+export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
+  let parsed: { values: Options; positionals: string[] };
+  try {
+    parsed = parseArgs({
+      args: [...argv], allowPositionals: true,
+      options: {
+        'data-dir': { type: 'string' }, eventstore: { type: 'string' }, json: { type: 'boolean' }, at: { type: 'string' },
+        'expect-digest': { type: 'string' }, customer: { type: 'string' }, help: { type: 'boolean', short: 'h' },
+      },
+    }) as { values: Options; positionals: string[] };
+  } catch (error) {
+    io.err(`${(error as Error).message}\n\n${USAGE}`);
+    return 2;
+  }
+  const { values, positionals } = parsed;
+  const [command, ...rest] = positionals;
+  if (values.help || !command) {
+    (values.help ? io.out : io.err)(USAGE);
+    return values.help ? 0 : 2;
+  }
+  if (!COMMANDS.includes(command)) {
+    io.err(`unknown command: ${command}\n\n${USAGE}`);
+    return 2;
+  }
+  if (command === 'history' && !rest[0]) {
+    io.err(`history needs a customer id\n\n${USAGE}`);
+    return 2;
+  }
+  const dataDir = resolve(values['data-dir'] ?? io.env.LEDGER_DATA_DIR ?? './data');
+  const url = values.eventstore ?? io.env.LEDGER_EVENTSTORE_URL;
+  if (!url && !existsSync(join(dataDir, 'events.sqlite'))) {
+    io.err(`no ledger in ${dataDir} (no events.sqlite); give --data-dir or --eventstore`);
+    return 2;
+  }
+  const store: EventStore = url
+    ? new EventStoreDbEventStore({ connection: url })
+    : new SqliteEventStore({ file: join(dataDir, 'events.sqlite') });
+  try {
+    switch (command) {
+      case 'verify':
+        return await verify(store, values, io);
+      case 'replay':
+        return await replay(store, dataDir, values, io);
+      case 'export':
+        return await exportEvents(store, values.customer, io);
+      default:
+        return await history(store, rest[0], values, io);
+    }
+  } finally {
+    await store.close();
+  }
+}
+
+const COMMANDS = ['verify', 'replay', 'export', 'history'];
+
+function progress(io: CliIo, label: string): (count: number) => void {
+  if (!io.interactive) return () => undefined;
+  return (count) => io.err(`\r${label}: ${count.toLocaleString('en')} events`);
+}
+
+async function verify(store: EventStore, values: Options, io: CliIo): Promise<number> {
+  const started = Date.now();
+  const report = await verifyLog(store, { upTo: values.at ? decodePositionToken(values.at) : undefined, onProgress: progress(io, 'verify') });
+  const seconds = (Date.now() - started) / 1000;
+  const digestMatches = values['expect-digest'] === undefined || values['expect-digest'] === report.digest;
+  const ok = !report.brokenLink && digestMatches;
+  if (io.interactive) io.err('\n');
+  if (values.json) {
+    io.out(JSON.stringify({
+      ok, eventsChecked: report.eventsChecked, streams: report.streams, seconds,
+      position: report.position && encodePositionToken(report.position), digest: report.digest, digestMatches,
+      brokenLink: report.brokenLink && { ...report.brokenLink, revision: report.brokenLink.revision.toString() },
+    }));
+  } else if (report.brokenLink) {
+    const { stream, revision, eventId, reason } = report.brokenLink;
+    io.out(`BROKEN: stream ${stream}, revision ${revision} (event ${eventId}): ${reason}`);
+    io.out(`checked ${report.eventsChecked} events before it`);
+  } else {
+    io.out(`ok: ${report.eventsChecked} events in ${report.streams} streams, every chain intact (${seconds.toFixed(2)} s)`);
+    io.out(`digest as of ${report.position ? encodePositionToken(report.position) : 'the empty log'}: ${report.digest}`);
+    if (!digestMatches) io.out(`DIGEST MISMATCH: expected ${values['expect-digest']}; the history up to there was rewritten`);
+  }
+  return ok ? 0 : 1;
+}
+
+async function replay(store: EventStore, dataDir: string, values: Options, io: CliIo): Promise<number> {
+  const liveFile = join(dataDir, 'read-models.sqlite');
+  const live = new ReadModelStore(liveFile);
+  const checkpoint = live.checkpoint();
+  const scratchFile = join(dataDir, 'read-models.replay.sqlite');
+  try {
+    // Replays exactly as far as the live copy has got, so a running service does not make a difference.
+    await buildReadModels(store, scratchFile, { upTo: checkpoint?.position ?? { commit: -1n, prepare: -1n } });
+    const scratch = new ReadModelStore(scratchFile);
+    const differences = compareDumps([...live.dump()], [...scratch.dump()]);
+    scratch.close();
+    if (values.json) {
+      io.out(JSON.stringify({ ok: differences.length === 0, position: checkpoint && encodePositionToken(checkpoint.position), differences }));
+    } else if (differences.length === 0) {
+      io.out(`ok: the live read models equal a replay of the log up to ${checkpoint ? encodePositionToken(checkpoint.position) : 'the start'}`);
+    } else {
+      io.out(`${differences.length} difference(s) between the live read models and a replay:`);
+      for (const d of differences) io.out(`  ${d.table} ${d.key}: live ${d.live ?? '(missing)'} | replay ${d.replay ?? '(missing)'}`);
+    }
+    return differences.length === 0 ? 0 : 1;
+  } finally {
+    live.close();
+    removeDatabase(scratchFile);
+  }
+}
+
+interface Difference {
+  readonly table: string;
+  readonly key: string;
+  readonly live?: string;
+  readonly replay?: string;
+}
+
+/** Rows of two dumps by table and key (the row's identifying columns), those that differ. */
+function compareDumps(live: string[], replay: string[]): Difference[] {
+  const index = (lines: string[]) => new Map(lines.map((line) => {
+    const space = line.indexOf(' ');
+    const table = line.slice(0, space);
+    const row = JSON.parse(line.slice(space + 1)) as Record<string, unknown>;
+    const key = ['customer_id', 'partner_id', 'role', 'ref_id', 'id'].filter((k) => k in row).map((k) => String(row[k])).join('/');
+    return [`${table} ${key}`, line.slice(space + 1)] as const;
+  }));
+  const a = index(live);
+  const b = index(replay);
+  const keys = [...new Set([...a.keys(), ...b.keys()])].sort();
+  return keys.filter((k) => a.get(k) !== b.get(k)).map((k) => {
+    const [table, key] = [k.slice(0, k.indexOf(' ')), k.slice(k.indexOf(' ') + 1)];
+    return { table, key, live: a.get(k), replay: b.get(k) };
+  });
+}
+
+function eventLine(event: RecordedEvent): string {
+  return JSON.stringify({
+    position: encodePositionToken(event.position), stream: event.stream, revision: event.revision.toString(), id: event.id,
+    type: event.type, schemaVersion: event.schemaVersion, data: event.data, metadata: event.metadata,
+  });
+}
+
+async function exportEvents(store: EventStore, customerId: string | undefined, io: CliIo): Promise<number> {
+  if (customerId) {
+    for (const event of await store.readStream(`customer-${customerId}`)) io.out(eventLine(event));
+    return 0;
+  }
+  const tick = progress(io, 'export');
+  let count = 0;
+  for (let page = await store.readAll({ maxCount: 2000 }); page.length > 0;
+    page = await store.readAll({ after: page[page.length - 1].position, maxCount: 2000 })) {
+    for (const event of page) io.out(eventLine(event));
+    tick((count += page.length));
+  }
+  return 0;
+}
+
+async function history(store: EventStore, customerId: string, values: Options, io: CliIo): Promise<number> {
+  const events = await store.readStream(`customer-${customerId}`);
+  if (events.length === 0) {
+    io.err(`no customer ${customerId} in the log`);
+    return 1;
+  }
+  for (const event of events) {
+    if (values.json) {
+      io.out(eventLine(event));
+      continue;
+    }
+    const m = event.metadata as { recordedAt?: string; actor?: { kind: string; id: string }; client?: string; commandId?: string };
+    io.out(`${m.recordedAt ?? '?'}  #${event.revision}  ${event.type.padEnd(22)}  by ${m.actor?.kind}:${m.actor?.id} via ${m.client} ` +
+      `(command ${m.commandId})  ${JSON.stringify(event.data)}`);
+  }
+  return 0;
+}
