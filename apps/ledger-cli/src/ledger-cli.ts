@@ -4,7 +4,7 @@ import { parseArgs } from 'node:util';
 import {
   decodePositionToken,
   encodePositionToken,
-  EventStore,
+  type EventStore,
   EventStoreDbEventStore,
   type RecordedEvent,
   SqliteEventStore,
