@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
 import { EventStore, RefusalLog } from '@ledger/event-store';
+import { ReadSide } from '@ledger/read-models';
 import { eventStoreDbAvailability, eventStoreDbForTests } from '../../libs/event-store/src/testing/eventstoredb-target';
 import { createLedgerApp } from '../../apps/ledger/src/app';
 import { loadConfig, type TokenDefinition } from '../../apps/ledger/src/config/ledger-config';
@@ -50,13 +51,13 @@ export class TestLedger {
     readonly dataDir: string,
   ) {}
 
-  static async start(now = '2026-03-01T09:00:00.000Z', store: TestStore = 'SQLite'): Promise<TestLedger> {
-    const dataDir = mkdtempSync(join(tmpdir(), 'ledger-e2e-'));
+  /** Starts on a new temporary data directory, or on `dataDir` (a restart). The scheduler runs only when told. */
+  static async start(now = '2026-03-01T09:00:00.000Z', store: TestStore = 'SQLite', dataDir = mkdtempSync(join(tmpdir(), 'ledger-e2e-'))): Promise<TestLedger> {
     const clock = new MovableClock(now);
     const eventStoreUrl = store === 'EventStoreDB' ? (await eventStoreDbForTests()).connectionString : undefined;
     // Reads wait at most half a second for a position (two on a server), so a test of the 503 does not wait long.
     const config = {
-      ...loadConfig({ LEDGER_DATA_DIR: dataDir, LEDGER_READ_WAIT_MS: eventStoreUrl ? '2000' : '500' }),
+      ...loadConfig({ LEDGER_DATA_DIR: dataDir, LEDGER_READ_WAIT_MS: eventStoreUrl ? '2000' : '500', LEDGER_SCHEDULER_INTERVAL_MS: '0' }),
       tokens: DEFINITIONS,
       eventStoreUrl,
     };
@@ -79,6 +80,12 @@ export class TestLedger {
     if (options.key) test = test.set('Idempotency-Key', options.key);
     if (options.ifMatch) test = test.set('If-Match', options.ifMatch);
     return body === undefined ? test : test.send(body);
+  }
+
+  /** Resolves once the read models have seen everything in the log. */
+  async projected(): Promise<void> {
+    const head = await this.store.headPosition();
+    if (head) await this.app.get(ReadSide).waitFor(head, 5000);
   }
 
   async streamTypes(stream: string): Promise<string[]> {

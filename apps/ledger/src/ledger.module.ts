@@ -21,6 +21,7 @@ import { correlationIdOf } from './http/correlation-id';
 import { LedgerMetrics } from './operations/metrics';
 import { OperationsController } from './operations/operations.controller';
 import { PartnersController } from './partners/partners.controller';
+import { Scheduler } from './scheduler/scheduler';
 import { ProblemDetailsFilter } from './problems/problem-details.filter';
 import { CustomerQueriesController } from './read/customer-queries.controller';
 import { GrantQueriesController } from './read/grant-queries.controller';
@@ -33,19 +34,22 @@ export interface LedgerModuleOptions {
   readonly clock?: Clock;
 }
 
-/** Starts the projector once the application is up; on shutdown stops it, then closes the stores. */
+/** Starts the projector and the scheduler once the application is up; on shutdown stops them, then closes the stores. */
 class StorageLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
   constructor(
     @Inject(EventStore) private readonly store: EventStore,
     @Inject(RefusalLog) private readonly refusals: RefusalLog,
     @Inject(ReadSide) private readonly readSide: ReadSide,
+    @Inject(Scheduler) private readonly scheduler: Scheduler,
   ) {}
 
   onApplicationBootstrap(): void {
     this.readSide.start();
+    this.scheduler.start();
   }
 
   async onApplicationShutdown(): Promise<void> {
+    await this.scheduler.stop();
     await this.readSide.stop();
     await this.store.close();
     await this.refusals.close();
@@ -113,13 +117,24 @@ export class LedgerModule {
           useFactory: (store: EventStore, refusals: RefusalLog, clock: Clock) =>
             new CommandRunner(store, refusals, clock, { policy: config.policy, maxAttempts: config.commandAttempts }),
         },
+        {
+          provide: Scheduler,
+          inject: [ReadSide, CommandRunner, Clock],
+          useFactory: (readSide: ReadSide, runner: CommandRunner, clock: Clock) => {
+            const logger = new Logger('Scheduler');
+            return new Scheduler(readSide, runner, clock, {
+              intervalMs: config.schedulerIntervalMs,
+              onError: (error) => logger.error(`A scheduler run failed; the next one retries: ${String(error)}`),
+            });
+          },
+        },
         SubmitCommandHandler,
         LedgerCommands,
         StorageLifecycle,
         { provide: APP_GUARD, useClass: AuthGuard },
         { provide: APP_FILTER, useClass: ProblemDetailsFilter },
       ],
-      exports: [EventStore, RefusalLog, CommandRunner, Clock, ReadSide],
+      exports: [EventStore, RefusalLog, CommandRunner, Clock, ReadSide, Scheduler],
     };
   }
 }

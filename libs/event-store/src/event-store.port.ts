@@ -27,6 +27,11 @@ export interface AppendResult {
   readonly nextRevision: bigint;
   /** The global position of the last event appended. */
   readonly position: Position;
+  /**
+   * True when every event was there already (a retry), where the store can tell: SQLite can, EventStoreDB
+   * deduplicates without saying so.
+   */
+  readonly alreadyAppended?: boolean;
 }
 
 export interface ReadAllOptions {

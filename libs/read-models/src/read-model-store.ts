@@ -1,8 +1,10 @@
 import Database from 'better-sqlite3';
 import {
   type CustomerEvent,
+  customerDeadlines,
   type CustomerLink,
   customerLinks,
+  type Deadline,
   type CustomerView,
   evolveCustomerView,
   evolvePartnerView,
@@ -29,6 +31,13 @@ CREATE TABLE IF NOT EXISTS customer_links (
   roles TEXT,
   PRIMARY KEY (customer_id, partner_id, role, ref_id)
 ) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS deadlines (
+  customer_id TEXT NOT NULL,
+  kind TEXT NOT NULL,
+  ref_id TEXT NOT NULL,
+  due_at TEXT NOT NULL,
+  PRIMARY KEY (customer_id, kind, ref_id)
+) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS checkpoint (
   id INTEGER PRIMARY KEY CHECK (id = 1),
   commit_position INTEGER NOT NULL,
@@ -40,7 +49,8 @@ CREATE TABLE IF NOT EXISTS checkpoint (
 const INDEXES = `
 CREATE INDEX IF NOT EXISTS links_by_partner ON customer_links (partner_id, customer_id);
 CREATE INDEX IF NOT EXISTS links_by_owner ON customer_links (owner_id, role, partner_id, customer_id);
-CREATE INDEX IF NOT EXISTS links_by_end ON customer_links (role, ends_at, customer_id, ref_id);`;
+CREATE INDEX IF NOT EXISTS links_by_end ON customer_links (role, ends_at, customer_id, ref_id);
+CREATE INDEX IF NOT EXISTS deadlines_by_due ON deadlines (due_at, customer_id, kind, ref_id);`;
 
 export interface ReadModelStoreOptions {
   /**
@@ -151,6 +161,9 @@ export class ReadModelStore {
       putCustomer: db.prepare('INSERT INTO customers (customer_id, view) VALUES (?, ?) ON CONFLICT (customer_id) DO UPDATE SET view = excluded.view'),
       putPartner: db.prepare('INSERT INTO partners (partner_id, view) VALUES (?, ?) ON CONFLICT (partner_id) DO UPDATE SET view = excluded.view'),
       deleteLinks: db.prepare('DELETE FROM customer_links WHERE customer_id = ?'),
+      deleteDeadlines: db.prepare('DELETE FROM deadlines WHERE customer_id = ?'),
+      insertDeadline: db.prepare('INSERT INTO deadlines (customer_id, kind, ref_id, due_at) VALUES (?, ?, ?, ?)'),
+      dueDeadlines: db.prepare('SELECT customer_id, kind, ref_id, due_at FROM deadlines WHERE due_at <= ? ORDER BY due_at, customer_id, kind, ref_id LIMIT ?'),
       insertLink: db.prepare('INSERT INTO customer_links (customer_id, partner_id, role, ref_id, owner_id, ends_at, roles) VALUES (?, ?, ?, ?, ?, ?, ?)'),
       checkpoint: db.prepare('SELECT commit_position, prepare_position, events_seen FROM checkpoint WHERE id = 1').safeIntegers(true),
       putCheckpoint: db.prepare(`INSERT INTO checkpoint (id, commit_position, prepare_position, events_seen) VALUES (1, ?, ?, ?)
@@ -229,20 +242,30 @@ export class ReadModelStore {
     })();
   }
 
-  /** Writes the view, and its links where they changed (most events, a term end say, change none). */
+  /** Writes the view, and its links and deadlines where they changed (a term end, say, changes no link). */
   private writeCustomer(customerId: string, stored: CustomerView | null, view: CustomerView | null): void {
     if (!view) return;
     this.statements.putCustomer.run(customerId, JSON.stringify(view));
-    const links = customerLinks(view);
-    if (stored) {
-      const before = customerLinks(stored);
-      if (JSON.stringify(before) === JSON.stringify(links)) return;
-      this.statements.deleteLinks.run(customerId);
-    }
-    for (const link of links) {
+    this.writeDerived(customerId, stored && customerLinks(stored), customerLinks(view), this.statements.deleteLinks, (link) =>
       this.statements.insertLink.run(link.customerId, link.partnerId, link.role, link.refId, link.ownerId, link.endsAt,
-        link.roles && JSON.stringify(link.roles));
+        link.roles && JSON.stringify(link.roles)));
+    this.writeDerived(customerId, stored && customerDeadlines(stored), customerDeadlines(view), this.statements.deleteDeadlines,
+      (d) => this.statements.insertDeadline.run(d.customerId, d.kind, d.refId, d.dueAt));
+  }
+
+  /** Rewrites rows derived from a customer's view, unless they are the same as before. */
+  private writeDerived<R>(customerId: string, before: R[] | null, after: R[], remove: Database.Statement, insert: (row: R) => void): void {
+    if (before) {
+      if (JSON.stringify(before) === JSON.stringify(after)) return;
+      remove.run(customerId);
     }
+    after.forEach(insert);
+  }
+
+  /** Deadlines due at or before `now`, oldest first: what the scheduler records next. */
+  dueDeadlines(now: string, limit: number): Deadline[] {
+    return (this.statements.dueDeadlines.all(now, limit) as Array<{ customer_id: string; kind: Deadline['kind']; ref_id: string; due_at: string }>)
+      .map((row) => ({ customerId: row.customer_id, kind: row.kind, refId: row.ref_id, dueAt: row.due_at }));
   }
 
   /** Ends a bulk load: builds the indexes. The file is then ready to be opened as a live store. */
@@ -283,7 +306,8 @@ export class ReadModelStore {
   /** Every row of every table in a fixed order, one line each: equal read models dump equal. */
   *dump(): Generator<string> {
     const tables: Array<[string, string]> = [
-      ['customers', 'customer_id'], ['partners', 'partner_id'], ['customer_links', 'customer_id, partner_id, role, ref_id'], ['checkpoint', 'id'],
+      ['customers', 'customer_id'], ['partners', 'partner_id'], ['customer_links', 'customer_id, partner_id, role, ref_id'],
+      ['deadlines', 'customer_id, kind, ref_id'], ['checkpoint', 'id'],
     ];
     for (const [table, order] of tables) {
       for (const row of this.db.prepare(`SELECT * FROM ${table} ORDER BY ${order}`).safeIntegers(true).iterate()) {

@@ -120,7 +120,9 @@ export class CommandRunner {
         });
         return {
           commandId: envelope.commandId, stream, revision: appended.nextRevision, position: appended.position,
-          events: events.map(({ id, type, data }) => ({ id, type, data })), replayed: false,
+          events: events.map(({ id, type, data }) => ({ id, type, data })),
+          // The same command raced itself (another replica, a concurrent retry): the store kept the first.
+          replayed: appended.alreadyAppended === true,
         };
       } catch (error) {
         if (error instanceof DuplicateEventIdError) throw new IdempotencyKeyReusedError(envelope.commandId);

@@ -174,3 +174,27 @@ export function customerLinks(view: CustomerView): CustomerLink[] {
   }
   return links;
 }
+
+/** A fact that time brings: a license term's end, or the expiry of a grant or an invitation. */
+export interface Deadline {
+  readonly customerId: string;
+  readonly kind: 'license-term-end' | 'grant-expiry' | 'invitation-expiry';
+  readonly refId: string;
+  readonly dueAt: string;
+}
+
+/** The customer's deadlines still to be recorded: what the scheduler looks for. */
+export function customerDeadlines(view: CustomerView): Deadline[] {
+  const { customerId } = view;
+  return [
+    ...Object.values(view.subscriptions)
+      .filter((s) => s.kind === 'license' && s.status === 'active' && s.termEndsAt !== null)
+      .map((s) => ({ customerId, kind: 'license-term-end' as const, refId: s.subscriptionId, dueAt: s.termEndsAt as string })),
+    ...Object.values(view.grants)
+      .filter((g) => g.status === 'active')
+      .map((g) => ({ customerId, kind: 'grant-expiry' as const, refId: g.grantId, dueAt: g.endsAt })),
+    ...Object.values(view.invitations)
+      .filter((i) => i.status === 'pending')
+      .map((i) => ({ customerId, kind: 'invitation-expiry' as const, refId: i.invitationId, dueAt: i.expiresAt })),
+  ];
+}

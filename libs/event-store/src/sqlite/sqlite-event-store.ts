@@ -185,7 +185,7 @@ export class SqliteEventStore extends EventStore {
       row !== undefined && row.stream === stream && row.revision === first.revision + BigInt(i));
     if (!sameAppend) throw new DuplicateEventIdError(events[found.findIndex((row) => row !== undefined)].id);
     const last = found[found.length - 1] as Found;
-    return { nextRevision: last.revision, position: { commit: last.position, prepare: last.position } };
+    return { nextRevision: last.revision, position: { commit: last.position, prepare: last.position }, alreadyAppended: true };
   }
 
   private notifyAppended(): void {

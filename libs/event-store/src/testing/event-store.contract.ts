@@ -158,6 +158,8 @@ export function describeEventStoreContract(
 
         expect(retry.nextRevision).toBe(first.nextRevision);
         expect(comparePositions(retry.position, first.position)).toBe(0);
+        expect(first.alreadyAppended).toBeFalsy();
+        expect(retry.alreadyAppended ?? true).toBe(true);
         expect(await store.readStream(stream)).toHaveLength(2);
       });
 

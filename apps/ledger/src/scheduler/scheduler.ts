@@ -1,0 +1,85 @@
+import type { CommandInput, CustomerCommand, Deadline } from '@ledger/domain';
+import { CommandRefused, customerDecider } from '@ledger/domain';
+import type { ReadSide } from '@ledger/read-models';
+import type { Clock } from '../clock';
+import type { CommandRunner } from '../commands/command-runner';
+
+export interface SchedulerRun {
+  readonly recorded: number;
+  readonly alreadyRecorded: number;
+  readonly refused: number;
+}
+
+function commandFor(deadline: Deadline): CommandInput<CustomerCommand> {
+  const { customerId, refId } = deadline;
+  switch (deadline.kind) {
+    case 'license-term-end':
+      return { type: 'EndLicenseTerm', data: { customerId, subscriptionId: refId } };
+    case 'grant-expiry':
+      return { type: 'ExpireDelegatedAdmin', data: { customerId, grantId: refId } };
+    case 'invitation-expiry':
+      return { type: 'ExpireInvitation', data: { customerId, invitationId: refId } };
+  }
+}
+
+/**
+ * The ledger's own scheduler: records term ends and expiries once their time has come on the ledger's clock,
+ * catching up on whatever fell due while the service was down. Each fact's command id is derived from the
+ * fact itself, so two replicas (or two runs) that both see it due produce the same event ids at the same
+ * expected revision: the second is answered as a retry and records nothing.
+ */
+export class Scheduler {
+  private timer?: NodeJS.Timeout;
+  private running?: Promise<SchedulerRun>;
+
+  constructor(
+    private readonly readSide: ReadSide,
+    private readonly runner: CommandRunner,
+    private readonly clock: Clock,
+    private readonly options: { intervalMs: number; batchSize?: number; onError?: (error: unknown) => void },
+  ) {}
+
+  start(): void {
+    if (this.options.intervalMs <= 0 || this.timer) return;
+    const tick = (): void => {
+      this.runOnce().catch((error: unknown) => this.options.onError?.(error)).finally(() => {
+        if (this.timer) this.timer = setTimeout(tick, this.options.intervalMs);
+      });
+    };
+    this.timer = setTimeout(tick, 0);
+  }
+
+  async stop(): Promise<void> {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    await this.running?.catch(() => undefined);
+  }
+
+  /** Records every fact due now that the read models know of; one run at a time. */
+  runOnce(): Promise<SchedulerRun> {
+    this.running ??= this.record().finally(() => {
+      this.running = undefined;
+    });
+    return this.running;
+  }
+
+  private async record(): Promise<SchedulerRun> {
+    const now = this.clock.now().toISOString();
+    const run = { recorded: 0, alreadyRecorded: 0, refused: 0 };
+    for (const deadline of this.readSide.store.dueDeadlines(now, this.options.batchSize ?? 1000)) {
+      const commandId = `scheduler:${deadline.kind}:${deadline.customerId}:${deadline.refId}:${deadline.dueAt}`;
+      try {
+        const result = await this.runner.run(customerDecider, commandFor(deadline), {
+          commandId, actor: { kind: 'system', id: 'scheduler' }, client: 'scheduler', correlationId: commandId,
+        });
+        if (result.replayed) run.alreadyRecorded += 1;
+        else run.recorded += 1;
+      } catch (error) {
+        // Ended otherwise meanwhile (revoked, accepted, cancelled…): the refusal is kept, nothing is recorded.
+        if (!(error instanceof CommandRefused)) throw error;
+        run.refused += 1;
+      }
+    }
+    return run;
+  }
+}
