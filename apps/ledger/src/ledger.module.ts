@@ -8,6 +8,7 @@ import type { Request } from 'express';
 import { LoggerModule } from 'nestjs-pino';
 import { EventStore, EventStoreDbEventStore, RefusalLog, SqliteEventStore, SqliteRefusalLog } from '@ledger/event-store';
 import { ReadSide } from '@ledger/read-models';
+import { AuditController } from './audit/audit.controller';
 import { AuthGuard } from './auth/auth.guard';
 import { TokenRegistry } from './auth/token-registry';
 import { Clock, SystemClock } from './clock';
@@ -77,7 +78,7 @@ export class LedgerModule {
       ],
       controllers: [
         PartnersController, CustomersController, CustomerRelationshipsController,
-        CustomerQueriesController, PartnerQueriesController, GrantQueriesController, OperationsController,
+        CustomerQueriesController, PartnerQueriesController, GrantQueriesController, OperationsController, AuditController,
       ],
       providers: [
         { provide: LEDGER_CONFIG, useValue: config },

@@ -1,0 +1,102 @@
+import { Controller, Get, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { streamName, type StreamCategory } from '@ledger/domain';
+import {
+  decodePositionToken, encodePositionToken, EventStore, InvalidPositionTokenError, type RecordedEvent, RefusalLog, verifyLog,
+} from '@ledger/event-store';
+import { InvalidCursorError } from '@ledger/read-models';
+import { RequireScope } from '../auth/auth.guard';
+import { PathId } from '../http/ledger-id.pipe';
+import { HttpProblem } from '../problems/http-problem';
+import { PageQuery, pageAnswer } from '../read/query.dto';
+import { DigestQuery, HistoryQuery } from './audit.dto';
+
+/** Cursors here are a letter (r: a stream revision, s: a refusal's sequence) and a number. */
+function numericCursor(cursor: string | undefined, prefix: 'r' | 's', start: bigint): bigint {
+  if (cursor === undefined) return start;
+  if (!new RegExp(`^${prefix}\\d{1,18}$`).test(cursor)) throw new InvalidCursorError('The cursor is not one this ledger gave.');
+  return BigInt(cursor.slice(1));
+}
+
+function historyItem(event: RecordedEvent) {
+  return {
+    position: encodePositionToken(event.position), revision: event.revision.toString(), id: event.id, type: event.type,
+    schemaVersion: event.schemaVersion, data: event.data, metadata: event.metadata,
+  };
+}
+
+/** What auditors read: every event of a customer or partner with its metadata, the refusals, and the log's digest. */
+@ApiTags('audit')
+@ApiBearerAuth()
+@RequireScope('audit')
+@Controller()
+export class AuditController {
+  constructor(
+    private readonly store: EventStore,
+    private readonly refusals: RefusalLog,
+  ) {}
+
+  @Get('customers/:customerId/history')
+  @ApiOperation({ summary: 'A customer’s events in order, with who acted, through which client, when, and their hashes' })
+  customerHistory(@PathId('customerId') customerId: string, @Query() query: HistoryQuery) {
+    return this.history('customer', customerId, query);
+  }
+
+  @Get('partners/:partnerId/history')
+  @ApiOperation({ summary: 'A partner’s events in order, with their metadata' })
+  partnerHistory(@PathId('partnerId') partnerId: string, @Query() query: HistoryQuery) {
+    return this.history('partner', partnerId, query);
+  }
+
+  @Get('audit/refusals')
+  @ApiOperation({ summary: 'Refused commands, oldest first: rule id, actor, client, command and time' })
+  async refusalLog(@Query() query: PageQuery) {
+    const limit = query.limit ?? 100;
+    const after = numericCursor(query.cursor, 's', 0n);
+    const rows = await this.refusals.list({ after, limit: limit + 1 });
+    const items = rows.slice(0, limit).map((row) => ({ ...row, sequence: row.sequence.toString() }));
+    const nextCursor = rows.length > limit ? `s${items[items.length - 1].sequence}` : undefined;
+    return pageAnswer({ items, nextCursor }, limit);
+  }
+
+  @Get('audit/digest')
+  @ApiOperation({
+    summary: 'Recompute every hash chain and the digest of all streams’ heads, as of a position',
+    description: 'Keep the digest with its position; recompute it later with ?at=<position> (or `ledger verify --at … --expect-digest …`): equal digests prove the history up to there was not rewritten.',
+  })
+  async digest(@Query() query: DigestQuery) {
+    let upTo;
+    try {
+      upTo = query.at === undefined ? undefined : decodePositionToken(query.at);
+    } catch (error) {
+      if (error instanceof InvalidPositionTokenError) throw new HttpProblem(400, 'INVALID_POSITION_TOKEN', 'at is a position token.');
+      throw error;
+    }
+    const report = await verifyLog(this.store, { upTo });
+    return {
+      intact: !report.brokenLink, position: report.position && encodePositionToken(report.position),
+      eventsChecked: report.eventsChecked, streams: report.streams, digest: report.digest,
+      brokenLink: report.brokenLink && { ...report.brokenLink, revision: report.brokenLink.revision.toString() },
+    };
+  }
+
+  private async history(category: StreamCategory, id: string, query: HistoryQuery) {
+    const limit = query.limit ?? 100;
+    const types = query.types && new Set(query.types);
+    const from = query.from && Date.parse(query.from);
+    const to = query.to && Date.parse(query.to);
+    const events = await this.store.readStream(streamName(category, id), { fromRevision: numericCursor(query.cursor, 'r', 0n) });
+    const matching: RecordedEvent[] = [];
+    let next: bigint | undefined;
+    for (const event of events) {
+      const at = Date.parse(String(event.metadata.recordedAt));
+      if ((types && !types.has(event.type)) || (from && at < from) || (to && at >= to)) continue;
+      if (matching.length === limit) {
+        next = event.revision;
+        break;
+      }
+      matching.push(event);
+    }
+    return pageAnswer({ items: matching.map(historyItem), nextCursor: next === undefined ? undefined : `r${next}` }, limit);
+  }
+}
