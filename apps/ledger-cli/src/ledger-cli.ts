@@ -163,7 +163,7 @@ function compareDumps(live: string[], replay: string[]): Difference[] {
     const space = line.indexOf(' ');
     const table = line.slice(0, space);
     const row = JSON.parse(line.slice(space + 1)) as Record<string, unknown>;
-    const key = ['customer_id', 'partner_id', 'role', 'kind', 'ref_id', 'id'].filter((k) => k in row).map((k) => String(row[k])).join('/');
+    const key = ['customer_id', 'partner_id', 'role', 'kind', 'ref_id', 'events_applied', 'id'].filter((k) => k in row).map((k) => String(row[k])).join('/');
     return [`${table} ${key}`, line.slice(space + 1)] as const;
   }));
   const a = index(live);

@@ -38,6 +38,15 @@ CREATE TABLE IF NOT EXISTS deadlines (
   due_at TEXT NOT NULL,
   PRIMARY KEY (customer_id, kind, ref_id)
 ) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS snapshots (
+  customer_id TEXT NOT NULL,
+  events_applied INTEGER NOT NULL,
+  commit_position INTEGER NOT NULL,
+  prepare_position INTEGER NOT NULL,
+  recorded_at TEXT NOT NULL,
+  view TEXT NOT NULL,
+  PRIMARY KEY (customer_id, events_applied)
+);
 CREATE TABLE IF NOT EXISTS checkpoint (
   id INTEGER PRIMARY KEY CHECK (id = 1),
   commit_position INTEGER NOT NULL,
@@ -67,6 +76,16 @@ const ROLES_FOR_RIGHT: Readonly<Record<Right, readonly CustomerLink['role'][]>> 
   support: ['owner', 'delegated-admin', 'linked-reseller'],
   administer: ['delegated-admin'],
 };
+
+/** A customer's view after every this many of its events is kept, so a past state replays at most that many. */
+export const SNAPSHOT_EVERY = 1000;
+
+export interface Snapshot {
+  readonly view: CustomerView;
+  /** The position and recording time of the last event the view has applied. */
+  readonly position: Position;
+  readonly recordedAt: string;
+}
 
 export interface Checkpoint {
   readonly position: Position;
@@ -162,6 +181,12 @@ export class ReadModelStore {
       putPartner: db.prepare('INSERT INTO partners (partner_id, view) VALUES (?, ?) ON CONFLICT (partner_id) DO UPDATE SET view = excluded.view'),
       deleteLinks: db.prepare('DELETE FROM customer_links WHERE customer_id = ?'),
       deleteDeadlines: db.prepare('DELETE FROM deadlines WHERE customer_id = ?'),
+      putSnapshot: db.prepare(`INSERT OR REPLACE INTO snapshots (customer_id, events_applied, commit_position, prepare_position, recorded_at, view)
+        VALUES (?, ?, ?, ?, ?, ?)`),
+      snapshotAtTime: db.prepare(`SELECT commit_position, prepare_position, recorded_at, view FROM snapshots
+        WHERE customer_id = ? AND recorded_at <= ? ORDER BY events_applied DESC LIMIT 1`).safeIntegers(true),
+      snapshotAtPosition: db.prepare(`SELECT commit_position, prepare_position, recorded_at, view FROM snapshots
+        WHERE customer_id = ? AND (commit_position, prepare_position) <= (?, ?) ORDER BY events_applied DESC LIMIT 1`).safeIntegers(true),
       insertDeadline: db.prepare('INSERT INTO deadlines (customer_id, kind, ref_id, due_at) VALUES (?, ?, ?, ?)'),
       dueDeadlines: db.prepare('SELECT customer_id, kind, ref_id, due_at FROM deadlines WHERE due_at <= ? ORDER BY due_at, customer_id, kind, ref_id LIMIT ?'),
       insertLink: db.prepare('INSERT INTO customer_links (customer_id, partner_id, role, ref_id, owner_id, ends_at, roles) VALUES (?, ?, ?, ?, ?, ?, ?)'),
@@ -226,6 +251,10 @@ export class ReadModelStore {
             customers.set(stream.id, entry);
           }
           entry.view = evolveCustomerView(entry.view, domainEvent as ProjectedEvent<CustomerEvent>);
+          if (entry.view && entry.view.eventsApplied % SNAPSHOT_EVERY === 0) {
+            this.statements.putSnapshot.run(stream.id, entry.view.eventsApplied, event.position.commit, event.position.prepare,
+              domainEvent.recordedAt, JSON.stringify(entry.view));
+          }
         } else {
           const view = partners.has(stream.id) ? (partners.get(stream.id) ?? null) : (this.partner(stream.id) ?? null);
           partners.set(stream.id, evolvePartnerView(view, domainEvent as ProjectedEvent<PartnerEvent>));
@@ -260,6 +289,19 @@ export class ReadModelStore {
       remove.run(customerId);
     }
     after.forEach(insert);
+  }
+
+  /** The latest snapshot of a customer's view at or before a time, or a position. */
+  snapshotBefore(customerId: string, cutoff: { time: string } | { position: Position }): Snapshot | undefined {
+    const row = ('time' in cutoff
+      ? this.statements.snapshotAtTime.get(customerId, cutoff.time)
+      : this.statements.snapshotAtPosition.get(customerId, cutoff.position.commit, cutoff.position.prepare)) as
+      { commit_position: bigint; prepare_position: bigint; recorded_at: string; view: string } | undefined;
+    return row && {
+      view: JSON.parse(row.view) as CustomerView,
+      position: { commit: row.commit_position, prepare: row.prepare_position },
+      recordedAt: row.recorded_at,
+    };
   }
 
   /** Deadlines due at or before `now`, oldest first: what the scheduler records next. */
@@ -307,7 +349,7 @@ export class ReadModelStore {
   *dump(): Generator<string> {
     const tables: Array<[string, string]> = [
       ['customers', 'customer_id'], ['partners', 'partner_id'], ['customer_links', 'customer_id, partner_id, role, ref_id'],
-      ['deadlines', 'customer_id, kind, ref_id'], ['checkpoint', 'id'],
+      ['deadlines', 'customer_id, kind, ref_id'], ['snapshots', 'customer_id, events_applied'], ['checkpoint', 'id'],
     ];
     for (const [table, order] of tables) {
       for (const row of this.db.prepare(`SELECT * FROM ${table} ORDER BY ${order}`).safeIntegers(true).iterate()) {

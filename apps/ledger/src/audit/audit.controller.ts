@@ -1,13 +1,11 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { streamName, type StreamCategory } from '@ledger/domain';
-import {
-  decodePositionToken, encodePositionToken, EventStore, InvalidPositionTokenError, type RecordedEvent, RefusalLog, verifyLog,
-} from '@ledger/event-store';
+import { encodePositionToken, EventStore, type RecordedEvent, RefusalLog, verifyLog } from '@ledger/event-store';
 import { InvalidCursorError } from '@ledger/read-models';
 import { RequireScope } from '../auth/auth.guard';
 import { PathId } from '../http/ledger-id.pipe';
-import { HttpProblem } from '../problems/http-problem';
+import { positionFromRequest } from '../http/position-param';
 import { PageQuery, pageAnswer } from '../read/query.dto';
 import { DigestQuery, HistoryQuery } from './audit.dto';
 
@@ -65,13 +63,7 @@ export class AuditController {
     description: 'Keep the digest with its position; recompute it later with ?at=<position> (or `ledger verify --at … --expect-digest …`): equal digests prove the history up to there was not rewritten.',
   })
   async digest(@Query() query: DigestQuery) {
-    let upTo;
-    try {
-      upTo = query.at === undefined ? undefined : decodePositionToken(query.at);
-    } catch (error) {
-      if (error instanceof InvalidPositionTokenError) throw new HttpProblem(400, 'INVALID_POSITION_TOKEN', 'at is a position token.');
-      throw error;
-    }
+    const upTo = query.at === undefined ? undefined : positionFromRequest(query.at, 'at');
     const report = await verifyLog(this.store, { upTo });
     return {
       intact: !report.brokenLink, position: report.position && encodePositionToken(report.position),

@@ -1,25 +1,18 @@
 import { type CallHandler, type ExecutionContext, Inject, Injectable, type NestInterceptor } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { from, type Observable, switchMap } from 'rxjs';
-import { decodePositionToken, encodePositionToken, InvalidPositionTokenError, type Position } from '@ledger/event-store';
+import { encodePositionToken, type Position } from '@ledger/event-store';
 import { ReadSide } from '@ledger/read-models';
 import type { LedgerConfig } from '../config/ledger-config';
 import { LEDGER_CONFIG } from '../config/config.token';
+import { positionFromRequest } from '../http/position-param';
 import { HttpProblem } from '../problems/http-problem';
 
 export const MIN_POSITION_HEADER = 'Ledger-Min-Position';
 
 function requestedPosition(request: Request): Position | undefined {
   const token = request.header(MIN_POSITION_HEADER);
-  if (token === undefined) return undefined;
-  try {
-    return decodePositionToken(token);
-  } catch (error) {
-    if (error instanceof InvalidPositionTokenError) {
-      throw new HttpProblem(400, 'INVALID_POSITION_TOKEN', `${MIN_POSITION_HEADER} is a position token a command answered with.`);
-    }
-    throw error;
-  }
+  return token === undefined ? undefined : positionFromRequest(token, MIN_POSITION_HEADER);
 }
 
 /**

@@ -3,7 +3,7 @@ import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsString, Length, Max, Min } from 'class-validator';
 import { type Right, RIGHTS } from '@ledger/domain';
 import type { Page } from '@ledger/read-models';
-import { IsAbsentOr, IsLedgerId } from '../http/validation';
+import { IsAbsentOr, IsInstant, IsLedgerId } from '../http/validation';
 
 export const MAX_PAGE = 1000;
 
@@ -51,4 +51,15 @@ export interface PageAnswer<T> {
 
 export function pageAnswer<T>(page: Page<T>, limit: number): PageAnswer<T> {
   return { items: page.items, page: { limit, complete: page.nextCursor === undefined, nextCursor: page.nextCursor } };
+}
+
+export class AsOfQuery {
+  @IsInstant('Answer as of this past moment (replaying the customer’s history up to it).', { optional: true })
+  asOf?: string;
+
+  @ApiPropertyOptional({ description: 'Answer as of this position token (replaying the customer’s history up to it).' })
+  @IsAbsentOr()
+  @IsString()
+  @Length(1, 200)
+  asOfPosition?: string;
 }
