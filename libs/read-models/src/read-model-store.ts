@@ -77,8 +77,8 @@ const ROLES_FOR_RIGHT: Readonly<Record<Right, readonly CustomerLink['role'][]>> 
   administer: ['delegated-admin'],
 };
 
-/** A customer's view after every this many of its events is kept, so a past state replays at most that many. */
-export const SNAPSHOT_EVERY = 1000;
+/** A customer’s view after every this many of its events is kept, so a past state replays at most that many (an as-of query stays in milliseconds; the aim is no more than about a thousand). */
+export const SNAPSHOT_EVERY = 100;
 
 export interface Snapshot {
   readonly view: CustomerView;

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { addDays, type CustomerEvent, type CustomerView, evolveCustomerView, type ProjectedEvent } from '@ledger/domain';
 import { SqliteEventStore } from '@ledger/event-store';
-import { ReadSide } from '@ledger/read-models';
+import { ReadSide, SNAPSHOT_EVERY } from '@ledger/read-models';
 import { TimeTravel } from './time-travel';
 
 const T0 = '2026-01-01T00:00:00.000Z';
@@ -49,23 +49,25 @@ describe('time travel with snapshots', () => {
   const foldUpTo = (count: number): CustomerView | null => history.slice(0, count)
     .reduce<CustomerView | null>((view, event, i) => evolveCustomerView(view, { ...event, id: `e${i}` } as ProjectedEvent<CustomerEvent>), null);
 
-  it('keeps a snapshot every 1000 events', () => {
-    expect(readSide.store.snapshotBefore('busy', { time: history[999].recordedAt })?.view.eventsApplied).toBe(1000);
-    expect(readSide.store.snapshotBefore('busy', { time: history[2498].recordedAt })?.view.eventsApplied).toBe(2000);
-    expect(readSide.store.snapshotBefore('busy', { time: history[998].recordedAt })).toBeUndefined();
+  it(`keeps a snapshot every ${SNAPSHOT_EVERY} events`, () => {
+    const at = (n: number) => history[n - 1].recordedAt;
+    expect(readSide.store.snapshotBefore('busy', { time: at(SNAPSHOT_EVERY) })?.view.eventsApplied).toBe(SNAPSHOT_EVERY);
+    expect(readSide.store.snapshotBefore('busy', { time: at(2499) })?.view.eventsApplied).toBe(2499 - (2499 % SNAPSHOT_EVERY));
+    expect(readSide.store.snapshotBefore('busy', { time: at(SNAPSHOT_EVERY - 1) })).toBeUndefined();
   });
 
-  it('answers as of a time by replaying no more than a thousand events on a snapshot, and equals a full replay', async () => {
-    const past = await new TimeTravel(store, readSide).customerAsOf('busy', { time: history[2399].recordedAt });
-    expect(past.replayed).toBe(400);
-    expect(past.view).toEqual(foldUpTo(2400));
-    expect(past.evaluatedAt).toBe(history[2399].recordedAt);
+  it('answers as of a time by replaying fewer events than a snapshot interval, and equals a full replay', async () => {
+    const past = await new TimeTravel(store, readSide).customerAsOf('busy', { time: history[2399 + 37].recordedAt });
+    expect(past.replayed).toBe((2400 + 37) % SNAPSHOT_EVERY);
+    expect(past.replayed).toBeLessThan(1000);
+    expect(past.view).toEqual(foldUpTo(2400 + 37));
+    expect(past.evaluatedAt).toBe(history[2399 + 37].recordedAt);
   });
 
   it('answers as of a position the same way', async () => {
-    const [event] = await store.readStream('customer-busy', { fromRevision: 1499n });
+    const [event] = await store.readStream('customer-busy', { fromRevision: 1512n });
     const past = await new TimeTravel(store, readSide).customerAsOf('busy', { position: event.position });
-    expect(past.replayed).toBe(500);
-    expect(past.view).toEqual(foldUpTo(1500));
+    expect(past.replayed).toBe(1513 % SNAPSHOT_EVERY);
+    expect(past.view).toEqual(foldUpTo(1513));
   });
 });

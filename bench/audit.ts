@@ -1,0 +1,76 @@
+/**
+ * Audit benchmarks (not tests):
+ *   1. verify: recompute every hash chain and the digest over a generated history, in events/s;
+ *   2. as-of: "what was true of customer C at time T" on a customer with a thousand events, in ms.
+ *
+ *   npm run bench:generate -- /tmp/ledger-history && npm run bench:audit -- /tmp/ledger-history
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { addDays, checkRight } from '@ledger/domain';
+import { chainEvents, SqliteEventStore, verifyLog } from '@ledger/event-store';
+import { ReadSide, SNAPSHOT_EVERY } from '@ledger/read-models';
+import { TimeTravel } from '../apps/ledger/src/read/time-travel';
+import { percentile } from './write-workload';
+
+async function verifyPhase(dir: string): Promise<void> {
+  const store = new SqliteEventStore({ file: join(dir, 'events.sqlite') });
+  const started = performance.now();
+  const report = await verifyLog(store, { pageSize: 5000 });
+  const seconds = (performance.now() - started) / 1000;
+  await store.close();
+  console.log(`verify: ${report.eventsChecked} events in ${report.streams} streams in ${seconds.toFixed(2)} s = ` +
+    `${Math.round(report.eventsChecked / seconds)} events/s; ${report.brokenLink ? `BROKEN at ${report.brokenLink.stream}` : 'intact'}`);
+}
+
+async function asOfPhase(): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'ledger-asof-'));
+  const store = new SqliteEventStore({ file: join(dir, 'events.sqlite') });
+  const T0 = '2026-01-01T00:00:00.000Z';
+  const at = (i: number) => new Date(Date.parse(T0) + i * 60_000).toISOString();
+  const data = [
+    { type: 'CustomerRegistered', data: { customerId: 'busy', name: 'Busy', cloud: 'global', isPartnerTenant: false } },
+    { type: 'RelationshipAccepted', data: { customerId: 'busy', relationshipId: 'r', invitationId: 'r', partnerId: 'p', resellerId: null } },
+  ];
+  for (let i = 0; data.length < 1000; i += 1) {
+    data.push({ type: 'DelegatedAdminGranted', data: { customerId: 'busy', grantId: `g${i}`, partnerId: `p${i % 20}`, roles: ['Global Reader'], endsAt: addDays(T0, 700) } as never });
+    data.push({ type: 'DelegatedAdminRevoked', data: { customerId: 'busy', grantId: `g${i}`, partnerId: `p${i % 20}` } as never });
+  }
+  const events = chainEvents('customer-busy', undefined, data.map((e, i) => ({
+    id: `e${i}`, type: e.type, schemaVersion: 1, data: e.data, metadata: { recordedAt: at(i) },
+  })));
+  await store.appendToStream('customer-busy', events, { expectedRevision: 'no-stream' });
+  const readSide = new ReadSide(store, { file: join(dir, 'read.sqlite') });
+  readSide.start();
+  await readSide.waitFor((await store.headPosition())!, 10_000);
+  const travel = new TimeTravel(store, readSide);
+  const samples: number[] = [];
+  for (let i = 0; i < 3000; i += 1) {
+    const when = at((i * 7919) % 1000);
+    const started = performance.now();
+    const past = await travel.customerAsOf('busy', { time: when });
+    if (past.view) checkRight(past.view, 'p1', 'administer', past.evaluatedAt);
+    samples.push(performance.now() - started);
+  }
+  await readSide.stop();
+  await store.close();
+  rmSync(dir, { recursive: true, force: true });
+  const sorted = samples.slice(500).sort((a, b) => a - b);
+  const f = (p: number) => percentile(sorted, p).toFixed(2);
+  console.log(`as-of query (customer with 1,000 events, snapshots every ${SNAPSHOT_EVERY}): ` +
+    `${sorted.length} samples; ms p50 ${f(50)} p95 ${f(95)} p99 ${f(99)} max ${sorted[sorted.length - 1].toFixed(2)}`);
+}
+
+async function main(): Promise<void> {
+  const dir = process.argv[2];
+  console.log(`Audit benchmark; node ${process.version}`);
+  if (dir) await verifyPhase(resolve(dir));
+  await asOfPhase();
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
