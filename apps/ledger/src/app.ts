@@ -2,6 +2,7 @@ import type { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import type { RequestHandler } from 'express';
 import { Logger } from 'nestjs-pino';
 import type { Clock } from './clock';
 import type { LedgerConfig } from './config/ledger-config';
@@ -9,7 +10,7 @@ import { resolveTokens } from './auth/token-registry';
 import { correlationIdMiddleware } from './http/correlation-id';
 import { jsonBody } from './http/json-body';
 import { ledgerValidationPipe } from './http/validation';
-import { LedgerModule } from './ledger.module';
+import { HTTP_LOGGER, LedgerModule } from './ledger.module';
 import { LedgerMetrics } from './operations/metrics';
 import { requestMetrics } from './operations/request-metrics';
 
@@ -36,6 +37,7 @@ export async function createLedgerApp(config: LedgerConfig, options: CreateLedge
   );
   app.useLogger(options.quiet ? false : app.get(Logger));
   app.use(correlationIdMiddleware);
+  app.use(app.get<RequestHandler>(HTTP_LOGGER));
   app.use(requestMetrics(app.get(LedgerMetrics)));
   app.use(jsonBody(config.bodyLimitBytes));
   app.useGlobalPipes(ledgerValidationPipe());

@@ -6,6 +6,8 @@ import { CqrsModule } from '@nestjs/cqrs';
 import { TerminusModule } from '@nestjs/terminus';
 import type { Request } from 'express';
 import { LoggerModule } from 'nestjs-pino';
+import { pino } from 'pino';
+import { pinoHttp } from 'pino-http';
 import { EventStore, EventStoreDbEventStore, RefusalLog, SqliteEventStore, SqliteRefusalLog } from '@ledger/event-store';
 import { ReadSide } from '@ledger/read-models';
 import { AuditController } from './audit/audit.controller';
@@ -27,6 +29,9 @@ import { ProblemDetailsFilter } from './problems/problem-details.filter';
 import { CustomerQueriesController } from './read/customer-queries.controller';
 import { GrantQueriesController } from './read/grant-queries.controller';
 import { PartnerQueriesController } from './read/partner-queries.controller';
+
+/** The pino-http middleware that logs every request with its correlation id. */
+export const HTTP_LOGGER = Symbol('HTTP_LOGGER');
 
 export interface LedgerModuleOptions {
   readonly config: LedgerConfig;
@@ -61,20 +66,21 @@ class StorageLifecycle implements OnApplicationBootstrap, OnApplicationShutdown 
 export class LedgerModule {
   static register(options: LedgerModuleOptions): DynamicModule {
     const { config } = options;
+    const httpLogger = pinoHttp({
+      logger: pino({ level: config.logLevel, redact: ['req.headers.authorization'] }),
+      genReqId: (request) => correlationIdOf(request as Request),
+      customProps: (request) => ({ correlationId: correlationIdOf(request as Request) }),
+      autoLogging: { ignore: (request) => /^\/(health|metrics)/.test(request.url ?? '') },
+    });
     return {
       module: LedgerModule,
       imports: [
         CqrsModule.forRoot(),
         TerminusModule.forRoot({ errorLogStyle: 'pretty', logger: config.logLevel !== 'silent' }),
-        LoggerModule.forRoot({
-          pinoHttp: {
-            level: config.logLevel,
-            genReqId: (request) => correlationIdOf(request as Request),
-            customProps: (request) => ({ correlationId: correlationIdOf(request as Request) }),
-            autoLogging: { ignore: (request) => /^\/(health|metrics)/.test(request.url ?? '') },
-            redact: ['req.headers.authorization'],
-          },
-        }),
+        // Nest's own logs go through pino; request logs come from the pino-http middleware the app installs
+        // (HTTP_LOGGER). nestjs-pino's per-request context is left off (forRoutes: []): it needs
+        // AsyncLocalStorage, whose promise hooks cost the command path about a fifth of its throughput.
+        LoggerModule.forRoot({ pinoHttp: { logger: httpLogger.logger }, forRoutes: [] }),
       ],
       controllers: [
         PartnersController, CustomersController, CustomerRelationshipsController,
@@ -82,6 +88,7 @@ export class LedgerModule {
       ],
       providers: [
         { provide: LEDGER_CONFIG, useValue: config },
+        { provide: HTTP_LOGGER, useValue: httpLogger },
         { provide: Clock, useValue: options.clock ?? new SystemClock() },
         { provide: TokenRegistry, useValue: new TokenRegistry(options.tokens) },
         {
@@ -107,6 +114,7 @@ export class LedgerModule {
             return new ReadSide(store, {
               file: join(config.dataDir, 'read-models.sqlite'),
               batchSize: config.projectorBatchSize,
+              lingerMs: config.projectorLingerMs,
               onError: (error) => logger.error(`The projector failed and restarts from its checkpoint: ${String(error)}`),
             });
           },
@@ -135,7 +143,7 @@ export class LedgerModule {
         { provide: APP_GUARD, useClass: AuthGuard },
         { provide: APP_FILTER, useClass: ProblemDetailsFilter },
       ],
-      exports: [EventStore, RefusalLog, CommandRunner, Clock, ReadSide, Scheduler],
+      exports: [EventStore, RefusalLog, CommandRunner, Clock, ReadSide, Scheduler, HTTP_LOGGER],
     };
   }
 }

@@ -4,6 +4,11 @@ import type { ApplyOptions, ReadModelStore } from './read-model-store';
 export interface ProjectorOptions extends ApplyOptions {
   /** Events applied in one transaction at most. */
   readonly batchSize?: number;
+  /**
+   * How long a batch waits for more events once none is ready (ms): under a steady write load a few
+   * milliseconds gather many more events into one transaction, and a customer's events into one view write.
+   */
+  readonly lingerMs?: number;
   /** Called after each committed batch. */
   readonly onBatch?: (applied: number) => void;
   /** Called when a run fails; the projector then stops (its supervisor decides on a restart). */
@@ -78,6 +83,14 @@ export class Projector {
     return applied;
   }
 
+  private nextTurn(): Promise<typeof NEXT_TURN> {
+    const linger = this.options.lingerMs ?? 0;
+    return new Promise((resolve) => {
+      if (linger > 0) setTimeout(() => resolve(NEXT_TURN), linger);
+      else setImmediate(() => resolve(NEXT_TURN));
+    });
+  }
+
   private async follow(): Promise<void> {
     const batchSize = this.options.batchSize ?? 1000;
     const subscription = this.events.subscribeToAll({ after: this.store.checkpoint()?.position });
@@ -89,7 +102,7 @@ export class Projector {
       while (!this.stopRequested) {
         const result = batch.length === 0
           ? await next
-          : await Promise.race([next, new Promise<typeof NEXT_TURN>((resolve) => setImmediate(() => resolve(NEXT_TURN)))]);
+          : await Promise.race([next, this.nextTurn()]);
         if (result === NEXT_TURN) {
           this.applyBatch(batch);
           batch = [];

@@ -8,6 +8,8 @@ export interface ReadSideOptions {
   /** The read models' SQLite file. */
   readonly file: string;
   readonly batchSize?: number;
+  /** See {@link ProjectorOptions.lingerMs}. */
+  readonly lingerMs?: number;
   /** Wait before a failed projector is restarted from its checkpoint (ms). */
   readonly restartDelayMs?: number;
   readonly onError?: (error: unknown) => void;
@@ -141,6 +143,7 @@ export class ReadSide {
   private liveProjector(): Projector {
     return new Projector(this.events, this.current, {
       batchSize: this.options.batchSize,
+      lingerMs: this.options.lingerMs,
       beforeEach: this.options.beforeEach,
       onBatch: () => this.notify(),
       onError: (error) => {

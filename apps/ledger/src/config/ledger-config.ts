@@ -33,6 +33,8 @@ export interface LedgerConfig {
   /** The service is not ready while the read models lag the log by more events than this. */
   readonly readyMaxLagEvents: number;
   readonly projectorBatchSize: number;
+  /** How long the projector lets a batch gather more events once none is ready (ms). */
+  readonly projectorLingerMs: number;
   /** How often the scheduler looks for term ends and expiries that fell due (ms); 0 turns it off. */
   readonly schedulerIntervalMs: number;
   readonly logLevel: LogLevel;
@@ -89,6 +91,7 @@ export function loadConfig(env: Env = process.env): LedgerConfig {
     readWaitMs: integer('LEDGER_READ_WAIT_MS', 5000, 0, 60_000),
     readyMaxLagEvents: integer('LEDGER_READY_MAX_LAG_EVENTS', 10_000, 0, 1_000_000_000),
     projectorBatchSize: integer('LEDGER_PROJECTOR_BATCH_SIZE', 1000, 1, 100_000),
+    projectorLingerMs: integer('LEDGER_PROJECTOR_LINGER_MS', 0, 0, 1000),
     schedulerIntervalMs: integer('LEDGER_SCHEDULER_INTERVAL_MS', 10_000, 0, 86_400_000),
     logLevel: logLevel(env.LEDGER_LOG_LEVEL, problems),
   };
