@@ -29,7 +29,10 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     const request = http.getRequest<Request>();
     const response = http.getResponse<Response>();
     const problem = this.toProblem(error);
-    if (problem.status >= 500) this.logger.error(error instanceof Error ? error.stack : String(error));
+    if (problem.status >= 500) {
+      this.logger.error(`${request.method} ${request.originalUrl} (correlation id ${correlationIdOf(request)}) failed: ` +
+        `${error instanceof Error ? error.stack : String(error)}`);
+    }
     const body = {
       type: `urn:relationship-ledger:problem:${problem.code}`,
       title: problem.title,
