@@ -28,7 +28,6 @@ export class LedgerProcess {
   private constructor(
     private readonly child: ChildProcess,
     readonly baseUrl: string,
-    readonly output: () => string,
   ) {}
 
   static async start(env: Record<string, string>, timeoutMs = 60_000): Promise<LedgerProcess> {
@@ -58,7 +57,7 @@ export class LedgerProcess {
       }
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
-    return new LedgerProcess(child, baseUrl, () => output);
+    return new LedgerProcess(child, baseUrl);
   }
 
   /** Kills the process at once, as a power cut would: no shutdown hooks run. */

@@ -8,8 +8,6 @@ import {
   type CustomerView,
   evolveCustomerView,
   evolvePartnerView,
-  isLedgerEventType,
-  type LedgerEvent,
   parseStreamName,
   type PartnerEvent,
   type PartnerView,
@@ -17,6 +15,7 @@ import {
   type Right,
 } from '@ledger/domain';
 import { comparePositions, type Position, type RecordedEvent } from '@ledger/event-store';
+import { projectedEventOf } from './projected-event';
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS customers (customer_id TEXT NOT NULL UNIQUE, view TEXT NOT NULL);
@@ -241,8 +240,8 @@ export class ReadModelStore {
         last = event;
         seen += 1;
         const stream = parseStreamName(event.stream);
-        if (!stream || !isLedgerEventType(event.type)) continue;
-        const domainEvent = { type: event.type, data: event.data, id: event.id, recordedAt: String(event.metadata.recordedAt) } as ProjectedEvent<LedgerEvent>;
+        const domainEvent = projectedEventOf(event);
+        if (!stream || !domainEvent) continue;
         if (stream.category === 'customer') {
           let entry = customers.get(stream.id);
           if (!entry) {

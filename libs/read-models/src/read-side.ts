@@ -1,6 +1,7 @@
 import { renameSync } from 'node:fs';
 import { comparePositions, type EventStore, type Position } from '@ledger/event-store';
 import { buildReadModels, removeDatabase } from './build-read-models';
+import { recordedAtOf } from './projected-event';
 import { Projector, type ProjectorOptions } from './projector';
 import { ReadModelStore } from './read-model-store';
 
@@ -99,7 +100,7 @@ export class ReadSide {
     const events = await this.events.countEventsAfter(position);
     if (events === 0) return { events, seconds: 0 };
     const [oldest] = await this.events.readAll({ after: position, maxCount: 1 });
-    const recordedAt = Date.parse(String(oldest?.metadata.recordedAt));
+    const recordedAt = oldest ? Date.parse(recordedAtOf(oldest)) : Number.NaN;
     return { events, seconds: Number.isNaN(recordedAt) ? 0 : Math.max(0, (now.getTime() - recordedAt) / 1000) };
   }
 

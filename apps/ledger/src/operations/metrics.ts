@@ -24,7 +24,12 @@ export class LedgerMetrics {
 
   constructor(readSide: ReadSide, clock: Clock) {
     collectDefaultMetrics({ register: this.registry, eventLoopMonitoringPrecision: 5 });
-    const lag = (): Promise<{ events: number; seconds: number }> => readSide.lag(clock.now());
+    // Both lag gauges are collected in one scrape: measure once (counting the log is not free on EventStoreDB).
+    let measured: { at: number; lag: Promise<{ events: number; seconds: number }> } | undefined;
+    const lag = (): Promise<{ events: number; seconds: number }> => {
+      if (!measured || Date.now() - measured.at > 1000) measured = { at: Date.now(), lag: readSide.lag(clock.now()) };
+      return measured.lag;
+    };
     new Gauge({
       name: 'ledger_projector_lag_events', help: 'Events in the log the read models have not applied yet.', registers: [this.registry],
       async collect() {

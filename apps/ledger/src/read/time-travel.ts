@@ -1,13 +1,6 @@
-import {
-  type CustomerEvent,
-  type CustomerView,
-  evolveCustomerView,
-  isLedgerEventType,
-  type ProjectedEvent,
-  streamName,
-} from '@ledger/domain';
+import { type CustomerEvent, type CustomerView, evolveCustomerView, type ProjectedEvent, streamName } from '@ledger/domain';
 import { comparePositions, type EventStore, type Position, type RecordedEvent } from '@ledger/event-store';
-import { type ReadSide } from '@ledger/read-models';
+import { projectedEventOf, type ReadSide, recordedAtOf } from '@ledger/read-models';
 
 export type Cutoff = { readonly time: string } | { readonly position: Position };
 
@@ -21,12 +14,8 @@ export interface PastView {
   readonly replayed: number;
 }
 
-function recordedAt(event: RecordedEvent): string {
-  return String(event.metadata.recordedAt);
-}
-
 function isBeyond(event: RecordedEvent, cutoff: Cutoff): boolean {
-  return 'time' in cutoff ? Date.parse(recordedAt(event)) > Date.parse(cutoff.time) : comparePositions(event.position, cutoff.position) > 0;
+  return 'time' in cutoff ? Date.parse(recordedAtOf(event)) > Date.parse(cutoff.time) : comparePositions(event.position, cutoff.position) > 0;
 }
 
 /**
@@ -48,10 +37,11 @@ export class TimeTravel {
     const events = await this.store.readStream(streamName('customer', customerId), { fromRevision: BigInt(view?.eventsApplied ?? 0) });
     for (const event of events) {
       if (isBeyond(event, cutoff)) break;
-      if (!isLedgerEventType(event.type)) continue;
-      view = evolveCustomerView(view, { type: event.type, data: event.data, id: event.id, recordedAt: recordedAt(event) } as ProjectedEvent<CustomerEvent>);
+      const projected = projectedEventOf(event);
+      if (!projected) continue;
+      view = evolveCustomerView(view, projected as ProjectedEvent<CustomerEvent>);
       position = event.position;
-      last = recordedAt(event);
+      last = projected.recordedAt;
       replayed += 1;
     }
     const evaluatedAt = 'time' in cutoff ? new Date(cutoff.time).toISOString() : (last ?? new Date(0).toISOString());

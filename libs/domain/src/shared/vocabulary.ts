@@ -48,10 +48,6 @@ export function isCspProgram(program: PartnerProgram): program is CspProgram {
   return (CSP_PROGRAMS as readonly string[]).includes(program);
 }
 
-export function describeActor(actor: Actor): string {
-  return actor.kind === 'system' ? 'the ledger scheduler' : `${actor.kind} ${actor.id}`;
-}
-
 /** A command: an imperative type, its data, and the context it runs in. */
 export interface CommandOf<T extends string, D> {
   readonly type: T;
