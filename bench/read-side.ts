@@ -74,7 +74,7 @@ async function httpPhase(dir: string, readModels: string): Promise<void> {
   mkdirSync(serviceDir, { recursive: true });
   copyFileSync(join(dir, 'events.sqlite'), join(serviceDir, 'events.sqlite'));
   copyFileSync(readModels, join(serviceDir, 'read-models.sqlite'));
-  writeFileSync(join(serviceDir, 'tokens.json'), JSON.stringify([{ client: 'bench', token: TOKEN, scopes: ['read'] }]));
+  writeFileSync(join(serviceDir, 'tokens.json'), JSON.stringify([{ client: 'bench', token: TOKEN, scopes: ['read'] }]), { mode: 0o600 });
   const ledger = await LedgerProcess.start({
     LEDGER_DATA_DIR: serviceDir, LEDGER_TOKENS_FILE: join(serviceDir, 'tokens.json'), LEDGER_LOG_LEVEL: 'warn',
   });

@@ -16,7 +16,7 @@ import {
 import { SqliteEventStore, SqliteRefusalLog } from '@ledger/event-store';
 import { SystemClock } from '../apps/ledger/src/clock';
 import { CommandRunner } from '../apps/ledger/src/commands/command-runner';
-import { parseActor } from '../apps/ledger/src/auth/token-registry';
+import { parseActor } from '../apps/ledger/src/auth/principal';
 import { LedgerProcess } from '../test/support/ledger-process';
 import { customerStory, PARTNERS, report, type WorkloadCommand } from './write-workload';
 
@@ -55,7 +55,7 @@ async function inProcess(dir: string): Promise<void> {
     const decider = (command.input.type in PARTNER_TYPES ? partnerDecider : customerDecider) as Decider<never, LedgerEvent, unknown>;
     const actor = parseActor(command.actor) ?? { kind: 'operator' as const, id: 'bench' };
     try {
-      await runner.run(decider, command.input as never, { commandId: key, actor, client: 'bench', correlationId: key });
+      await runner.run(decider, command.input as never, { commandId: key, actor, client: 'bench', credential: { type: 'static-token', client: 'bench' }, correlationId: key });
       return true;
     } catch (error) {
       if (!(error instanceof CommandRefused)) throw error;
@@ -73,7 +73,7 @@ async function inProcess(dir: string): Promise<void> {
 const PARTNER_TYPES = { EnrollPartner: true, MovePartnerToCsp: true, AuthorizeIndirectReseller: true };
 
 async function overHttp(dir: string): Promise<void> {
-  writeFileSync(join(dir, 'tokens.json'), JSON.stringify([{ client: 'bench', token: TOKEN, scopes: ['write'] }]));
+  writeFileSync(join(dir, 'tokens.json'), JSON.stringify([{ client: 'bench', token: TOKEN, scopes: ['write'], actsFor: ['partner:*', 'customer:*', 'operator:self'] }]), { mode: 0o600 });
   const ledger = await LedgerProcess.start({ LEDGER_DATA_DIR: join(dir, 'http'), LEDGER_TOKENS_FILE: join(dir, 'tokens.json') });
   // node:http with keep-alive costs the load generator less CPU than fetch: the server gets the cores.
   const agent = new Agent({ keepAlive: true, maxSockets: CLIENTS });

@@ -26,7 +26,7 @@ describe('durability', () => {
 
   beforeEach(() => {
     dataDir = mkdtempSync(join(tmpdir(), 'ledger-durability-'));
-    writeFileSync(join(dataDir, 'tokens.json'), JSON.stringify([{ client: 'load', token: TOKEN, scopes: ['write'] }]));
+    writeFileSync(join(dataDir, 'tokens.json'), JSON.stringify([{ client: 'load', token: TOKEN, scopes: ['write'] }]), { mode: 0o600 });
   });
 
   afterEach(async () => {

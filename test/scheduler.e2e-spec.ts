@@ -33,14 +33,14 @@ describe('the scheduler records term ends and expiries when their time comes', (
   const count = async (app: TestLedger, type: string) => (await app.streamTypes('customer-contoso')).filter((t) => t === type).length;
 
   it('records nothing before anything is due', async () => {
-    expect(await scheduler(ledger).runOnce()).toEqual({ recorded: 0, alreadyRecorded: 0, refused: 0 });
+    expect(await scheduler(ledger).runOnce()).toEqual({ recorded: 0, alreadyRecorded: 0, refused: 0, failed: 0 });
   });
 
   it('records a grant’s expiry once its end has passed, once', async () => {
     ledger.clock.set(addDays(T0, 11));
     expect(await scheduler(ledger).runOnce()).toMatchObject({ recorded: 1 });
     await ledger.projected();
-    expect(await scheduler(ledger).runOnce()).toEqual({ recorded: 0, alreadyRecorded: 0, refused: 0 });
+    expect(await scheduler(ledger).runOnce()).toEqual({ recorded: 0, alreadyRecorded: 0, refused: 0, failed: 0 });
     expect(await count(ledger, 'DelegatedAdminExpired')).toBe(1);
   });
 

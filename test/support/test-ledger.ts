@@ -17,7 +17,10 @@ export const TOKENS = {
 } as const;
 
 const DEFINITIONS: TokenDefinition[] = [
-  { client: 'test-admin', token: TOKENS.admin, scopes: ['write', 'read', 'audit', 'system'] },
+  {
+    client: 'test-admin', token: TOKENS.admin, scopes: ['write', 'read', 'audit', 'system', 'metrics'],
+    actsFor: ['partner:*', 'customer:*', 'operator:self', 'system'],
+  },
   { client: 'test-reader', token: TOKENS.reader, scopes: ['read'] },
   { client: 'contoso-portal', token: TOKENS.contosoPortal, scopes: ['write', 'read'], actor: 'customer:contoso' },
 ];

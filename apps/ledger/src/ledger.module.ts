@@ -1,4 +1,3 @@
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { type DynamicModule, Inject, Logger, Module, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
@@ -8,11 +7,11 @@ import type { Request } from 'express';
 import { LoggerModule } from 'nestjs-pino';
 import { pino } from 'pino';
 import { pinoHttp } from 'pino-http';
-import { EventStore, EventStoreDbEventStore, RefusalLog, SqliteEventStore, SqliteRefusalLog } from '@ledger/event-store';
+import { ensurePrivateDirectory, EventStore, EventStoreDbEventStore, RefusalLog, SqliteEventStore, SqliteRefusalLog } from '@ledger/event-store';
 import { ReadSide } from '@ledger/read-models';
 import { AuditController } from './audit/audit.controller';
 import { AuthGuard } from './auth/auth.guard';
-import { TokenRegistry } from './auth/token-registry';
+import { TokenRegistry, TokensFileWatcher } from './auth/token-registry';
 import { Clock, SystemClock } from './clock';
 import { CommandRunner } from './commands/command-runner';
 import { LedgerCommands, SubmitCommandHandler } from './commands/submit-command';
@@ -40,21 +39,27 @@ export interface LedgerModuleOptions {
   readonly clock?: Clock;
 }
 
-/** Starts the projector and the scheduler once the application is up; on shutdown stops them, then closes the stores. */
+/**
+ * Starts the projector, the scheduler and the tokens file's watcher once the application is up; on shutdown
+ * stops them, then closes the stores.
+ */
 class StorageLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
   constructor(
     @Inject(EventStore) private readonly store: EventStore,
     @Inject(RefusalLog) private readonly refusals: RefusalLog,
     @Inject(ReadSide) private readonly readSide: ReadSide,
     @Inject(Scheduler) private readonly scheduler: Scheduler,
+    @Inject(TokensFileWatcher) private readonly tokensFile: TokensFileWatcher | null,
   ) {}
 
   onApplicationBootstrap(): void {
     this.readSide.start();
     this.scheduler.start();
+    this.tokensFile?.start();
   }
 
   async onApplicationShutdown(): Promise<void> {
+    this.tokensFile?.stop();
     await this.scheduler.stop();
     await this.readSide.stop();
     await this.store.close();
@@ -92,9 +97,28 @@ export class LedgerModule {
         { provide: Clock, useValue: options.clock ?? new SystemClock() },
         { provide: TokenRegistry, useValue: new TokenRegistry(options.tokens) },
         {
+          provide: TokensFileWatcher,
+          inject: [TokenRegistry, LedgerMetrics],
+          useFactory: (registry: TokenRegistry, metrics: LedgerMetrics) => {
+            if (!config.tokensFile || config.tokens) return null;
+            const logger = new Logger('Tokens');
+            return new TokensFileWatcher(config.tokensFile, registry, {
+              intervalMs: config.tokensReloadMs,
+              onReload: (count) => {
+                metrics.tokenReloads.inc({ outcome: 'applied' });
+                logger.log(`The tokens file changed: ${count} credentials in force`);
+              },
+              onError: (error) => {
+                metrics.tokenReloads.inc({ outcome: 'rejected' });
+                logger.error(`The tokens file changed but is not usable; the credentials in force stay: ${error.message}`);
+              },
+            });
+          },
+        },
+        {
           provide: EventStore,
           useFactory: () => {
-            mkdirSync(config.dataDir, { recursive: true });
+            ensurePrivateDirectory(config.dataDir);
             if (config.eventStoreUrl) {
               const logger = new Logger('EventStoreDB');
               return new EventStoreDbEventStore({
@@ -105,7 +129,13 @@ export class LedgerModule {
             return new SqliteEventStore({ file: join(config.dataDir, 'events.sqlite') });
           },
         },
-        { provide: RefusalLog, useFactory: () => new SqliteRefusalLog(join(config.dataDir, 'refusals.sqlite')) },
+        {
+          provide: RefusalLog,
+          useFactory: () => {
+            ensurePrivateDirectory(config.dataDir);
+            return new SqliteRefusalLog(join(config.dataDir, 'refusals.sqlite'));
+          },
+        },
         {
           provide: ReadSide,
           inject: [EventStore],
@@ -128,12 +158,16 @@ export class LedgerModule {
         },
         {
           provide: Scheduler,
-          inject: [ReadSide, CommandRunner, Clock],
-          useFactory: (readSide: ReadSide, runner: CommandRunner, clock: Clock) => {
+          inject: [ReadSide, CommandRunner, Clock, LedgerMetrics],
+          useFactory: (readSide: ReadSide, runner: CommandRunner, clock: Clock, metrics: LedgerMetrics) => {
             const logger = new Logger('Scheduler');
             return new Scheduler(readSide, runner, clock, {
               intervalMs: config.schedulerIntervalMs,
               onError: (error) => logger.error(`A scheduler run failed; the next one retries: ${String(error)}`),
+              onFailure: (deadline, error) => {
+                metrics.schedulerFailures.inc({ kind: deadline.kind });
+                logger.warn(`Could not record the ${deadline.kind} of ${deadline.refId} (customer ${deadline.customerId}); the next run retries: ${String(error)}`);
+              },
             });
           },
         },

@@ -4,6 +4,7 @@ export * from './event-ids';
 export * from './sqlite/sqlite-event-store';
 export * from './refusal-log';
 export * from './sqlite/sqlite-refusal-log';
+export * from './sqlite/private-files';
 export * from './eventstoredb/eventstoredb-event-store';
 export * from './eventstoredb/esdb-mapping';
 export * from './eventstoredb/resubscribing-subscription';

@@ -21,10 +21,11 @@ export interface StoredRefusal extends RefusalRecord {
 }
 
 export abstract class RefusalLog {
-  /** Records a refusal; a second refusal with the same command id keeps the first. */
+  /** Records a refusal; a second refusal with the same client and command id keeps the first. */
   abstract record(refusal: RefusalRecord): Promise<void>;
 
-  abstract find(commandId: string): Promise<StoredRefusal | undefined>;
+  /** The refusal of one client's command id: command ids are the client's own, not shared between clients. */
+  abstract find(client: string, commandId: string): Promise<StoredRefusal | undefined>;
 
   /** Refusals after a sequence number, oldest first. */
   abstract list(options: { after?: bigint; limit: number }): Promise<StoredRefusal[]>;

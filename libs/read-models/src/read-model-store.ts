@@ -1,4 +1,4 @@
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 import {
   type CustomerEvent,
   customerDeadlines,
@@ -14,7 +14,7 @@ import {
   type ProjectedEvent,
   type Right,
 } from '@ledger/domain';
-import { comparePositions, type Position, type RecordedEvent } from '@ledger/event-store';
+import { comparePositions, openPrivateDatabase, type Position, type RecordedEvent } from '@ledger/event-store';
 import { projectedEventOf } from './projected-event';
 
 const SCHEMA = `
@@ -160,7 +160,7 @@ export class ReadModelStore {
     readonly file: string,
     options: ReadModelStoreOptions = {},
   ) {
-    this.db = new Database(file);
+    this.db = openPrivateDatabase(file);
     if (options.bulkLoad) {
       this.db.pragma('journal_mode = OFF');
       this.db.pragma('synchronous = OFF');

@@ -2,7 +2,8 @@ import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConfigError, loadConfig } from '../config/ledger-config';
-import { parseActor, resolveTokens, sha256, TokenRegistry } from './token-registry';
+import { parseActor } from './principal';
+import { resolveTokens, sha256, TokenRegistry } from './token-registry';
 
 describe('tokens', () => {
   let dir: string;
@@ -22,14 +23,14 @@ describe('tokens', () => {
       expect(statSync(join(dir, 'admin-token')).mode & 0o777).toBe(0o600);
       expect(readFileSync(join(dir, 'admin-token'), 'utf8').trim()).toBe(first.created);
       const admin = new TokenRegistry(second.definitions).authenticate(first.created ?? '');
-      expect(admin && [...admin.scopes].sort()).toEqual(['audit', 'read', 'system', 'write']);
+      expect(admin && [...admin.scopes].sort()).toEqual(['audit', 'metrics', 'read', 'system', 'write']);
     });
   });
 
   describe('from a tokens file', () => {
     const write = (content: unknown) => {
       const file = join(dir, 'tokens.json');
-      writeFileSync(file, JSON.stringify(content));
+      writeFileSync(file, JSON.stringify(content), { mode: 0o600 });
       return loadConfig({ LEDGER_DATA_DIR: dir, LEDGER_TOKENS_FILE: file });
     };
 

@@ -3,7 +3,7 @@ import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
 import type { Request } from 'express';
 import type { Actor } from '@ledger/domain';
 import { principalOf } from '../auth/auth.guard';
-import { parseActor } from '../auth/token-registry';
+import { defaultActor, formatActor, mayActFor, parseActor } from '../auth/principal';
 import { correlationIdOf } from '../http/correlation-id';
 import { HttpProblem } from '../problems/http-problem';
 import type { CommandEnvelope } from './command-runner';
@@ -11,8 +11,9 @@ import type { CommandEnvelope } from './command-runner';
 const IDEMPOTENCY_KEY = /^[A-Za-z0-9._:-]{1,128}$/;
 
 /**
- * Who acts: the party a token is bound to; else the party named by the `Ledger-Actor` header of a trusted
- * service's token (`system` only with the system scope); else the calling client as an operator.
+ * Who acts: the party a credential is bound to; else the party its `Ledger-Actor` header names, when the
+ * credential's list allows it (`system` also takes the system scope); else the calling client itself as an
+ * operator, when it may act as itself. Nobody else, ever.
  */
 export function resolveActor(request: Request): Actor {
   const principal = principalOf(request);
@@ -22,15 +23,23 @@ export function resolveActor(request: Request): Actor {
     throw new HttpProblem(400, 'INVALID_ACTOR', 'Ledger-Actor is partner:<id>, customer:<id>, operator:<id> or system.');
   }
   if (principal.boundActor) {
-    if (named && (named.kind !== principal.boundActor.kind || named.id !== principal.boundActor.id)) {
-      throw new HttpProblem(403, 'ACTOR_MISMATCH', `This token acts only as ${principal.boundActor.kind} ${principal.boundActor.id}.`);
+    if (named && !mayActFor(principal, named)) {
+      throw new HttpProblem(403, 'ACTOR_MISMATCH', `This credential acts only as ${formatActor(principal.boundActor)}.`);
     }
     return principal.boundActor;
   }
-  if (named?.kind === 'system' && !principal.scopes.has('system')) {
+  if (!named) {
+    return defaultActor(principal) ?? notAllowed(`This credential acts only for the parties it lists: name one in Ledger-Actor.`);
+  }
+  if (!mayActFor(principal, named)) notAllowed(`This credential may not act for ${formatActor(named)}.`);
+  if (named.kind === 'system' && !principal.scopes.has('system')) {
     throw new HttpProblem(403, 'INSUFFICIENT_SCOPE', 'Acting as the system takes the "system" scope.');
   }
-  return named ?? { kind: 'operator', id: principal.client };
+  return named;
+}
+
+function notAllowed(detail: string): never {
+  throw new HttpProblem(403, 'ACTOR_NOT_ALLOWED', detail);
 }
 
 function parseIfMatch(header: string | undefined): CommandEnvelope['expectedRevision'] {
@@ -46,15 +55,17 @@ export function envelopeOf(request: Request): CommandEnvelope {
   if (key !== undefined && !IDEMPOTENCY_KEY.test(key)) {
     throw new HttpProblem(400, 'INVALID_IDEMPOTENCY_KEY', 'Idempotency-Key has 1 to 128 letters, digits or ._:- characters.');
   }
+  const principal = principalOf(request);
   return {
     commandId: key ?? randomUUID(),
     actor: resolveActor(request),
-    client: principalOf(request).client,
+    client: principal.client,
+    credential: principal.credential,
     correlationId: correlationIdOf(request),
     expectedRevision: parseIfMatch(request.header('if-match')),
   };
 }
 
-/** The command's envelope, from the request's token and headers (Idempotency-Key, If-Match, Ledger-Actor). */
+/** The command's envelope, from the request's credential and headers (Idempotency-Key, If-Match, Ledger-Actor). */
 export const Envelope = createParamDecorator((_: unknown, context: ExecutionContext) =>
   envelopeOf(context.switchToHttp().getRequest<Request>()));

@@ -21,18 +21,22 @@ import {
   type Position,
   type RecordedEvent,
   type RefusalLog,
+  scopedCommandId,
   WrongExpectedRevisionError,
 } from '@ledger/event-store';
+import type { Credential } from '../auth/principal';
 import type { Clock } from '../clock';
 import { ConcurrencyConflictError, IdempotencyKeyReusedError, RevisionMismatchError } from './command-errors';
 
 /** Who sends a command and how: everything about it that is not the command's own data. */
 export interface CommandEnvelope {
-  /** The client's command id (its Idempotency-Key): a retry with the same id is applied once. */
+  /** The client's command id (its Idempotency-Key): a retry with the same id from the same client is applied once. */
   readonly commandId: string;
   readonly actor: Actor;
-  /** The authenticated calling client. */
+  /** The authenticated calling client: command ids are its own. */
   readonly client: string;
+  /** How the client proved who it is. */
+  readonly credential: Credential;
   readonly correlationId: string;
   /** From If-Match: the stream must be at exactly this revision (or, for `stream-exists`, have any). */
   readonly expectedRevision?: bigint | 'stream-exists';
@@ -79,9 +83,9 @@ export class CommandRunner {
 
     for (let attempt = 1; ; attempt += 1) {
       const recorded = await this.store.readStream(stream);
-      const applied = recorded.filter((event) => event.metadata.commandId === envelope.commandId);
+      const applied = recorded.filter((event) => event.metadata.commandId === envelope.commandId && event.metadata.client === envelope.client);
       if (applied.length > 0) return answerRetry(applied, stream, commandHash, envelope.commandId);
-      await this.answerRetriedRefusal(envelope.commandId, commandHash);
+      await this.answerRetriedRefusal(envelope, commandHash);
 
       const revision = recorded.length > 0 ? recorded[recorded.length - 1].revision : -1n;
       checkIfMatch(stream, envelope.expectedRevision, revision);
@@ -99,7 +103,7 @@ export class CommandRunner {
       }
 
       const events = chainEvents(stream, chainHeadOf(recorded[recorded.length - 1]), decided.map((event, index) => ({
-        id: eventIdFor(envelope.commandId, index),
+        id: eventIdFor(scopedCommandId(envelope.client, envelope.commandId), index),
         type: event.type,
         schemaVersion: EVENT_SCHEMA_VERSIONS[event.type],
         data: event.data,
@@ -109,6 +113,7 @@ export class CommandRunner {
           commandHash,
           actor: envelope.actor,
           client: envelope.client,
+          credential: envelope.credential,
           correlationId: envelope.correlationId,
           causationId: envelope.commandId,
           recordedAt: now,
@@ -147,8 +152,8 @@ export class CommandRunner {
     return new Map(entries);
   }
 
-  private async answerRetriedRefusal(commandId: string, commandHash: string): Promise<void> {
-    const refusal = await this.refusals.find(commandId);
+  private async answerRetriedRefusal({ client, commandId }: CommandEnvelope, commandHash: string): Promise<void> {
+    const refusal = await this.refusals.find(client, commandId);
     if (!refusal) return;
     if (refusal.commandHash !== commandHash) throw new IdempotencyKeyReusedError(commandId);
     throw new CommandRefused(refusal.code, refusal.category as CommandRefused['category'], refusal.message);

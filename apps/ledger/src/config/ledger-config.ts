@@ -1,19 +1,46 @@
 import { resolve } from 'node:path';
 import { DEFAULT_LEDGER_POLICY, type LedgerPolicy } from '@ledger/domain';
 
-export const SCOPES = ['write', 'read', 'audit', 'system'] as const;
+export const SCOPES = ['write', 'read', 'audit', 'system', 'metrics'] as const;
 export type Scope = (typeof SCOPES)[number];
 
-/** A caller the operator configured: a bearer token (or its SHA-256), its scopes, and the party it acts as. */
+/** A caller the operator configured: a bearer token (or its SHA-256), its scopes, and the parties it acts for. */
 export interface TokenDefinition {
   readonly client: string;
   /** The token itself, or `sha256` (hex) so the file need not hold the secret. */
   readonly token?: string;
   readonly sha256?: string;
   readonly scopes: readonly Scope[];
-  /** `partner:<id>` or `customer:<id>`: the token then always acts as that party. */
+  /** `partner:<id>` or `customer:<id>`: the token then always acts as that party, and reads only its data. */
   readonly actor?: string;
+  /**
+   * For a service's token: the parties its `Ledger-Actor` header may name (`customer:*`, `partner:northwind`,
+   * `operator:self`, `system`). Without it the service acts only as itself (`operator:<client>`).
+   */
+  readonly actsFor?: readonly string[];
 }
+
+/** OpenID Connect access tokens (JWT), verified against the issuer's published keys. */
+export interface OidcConfig {
+  readonly issuer: string;
+  readonly audience: string;
+  /** Where the issuer publishes its keys; when absent, found through the issuer's discovery document. */
+  readonly jwksUrl?: string;
+  readonly algorithms: readonly string[];
+  readonly clockSkewSeconds: number;
+  /** The claim holding the ledger's scopes (a space-separated string or an array), and their prefix there. */
+  readonly scopeClaim: string;
+  readonly scopePrefix: string;
+  /** The claims naming the calling client, in order of preference. */
+  readonly clientClaims: readonly string[];
+  /** The claim binding the token to one party (`customer:contoso`). */
+  readonly actorClaim: string;
+  /** The claim listing the parties a service may act for (an array of patterns). */
+  readonly actsForClaim: string;
+}
+
+/** Asymmetric signatures only: an HMAC or `none` could be forged by anyone holding the public key. */
+export const OIDC_ALGORITHMS = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA'] as const;
 
 export interface LedgerConfig {
   readonly dataDir: string;
@@ -24,6 +51,11 @@ export interface LedgerConfig {
   /** Configured tokens; when absent, a local admin token is created in the data directory. */
   readonly tokens?: readonly TokenDefinition[];
   readonly tokensFile?: string;
+  /** How often a tokens file is checked for changes (ms): a change takes effect without a restart. */
+  readonly tokensReloadMs: number;
+  readonly oidc?: OidcConfig;
+  /** Whether `/metrics` answers without a token (else it takes the `metrics` scope). */
+  readonly metricsPublic: boolean;
   /** An EventStoreDB / KurrentDB connection string: the log then lives in that cluster, not in SQLite. */
   readonly eventStoreUrl?: string;
   readonly policy: LedgerPolicy;
@@ -63,6 +95,52 @@ function logLevel(raw: string | undefined, problems: string[]): LogLevel {
   return 'info';
 }
 
+function oidcConfig(env: Env, problems: string[]): OidcConfig | undefined {
+  const issuer = env.LEDGER_OIDC_ISSUER;
+  const audience = env.LEDGER_OIDC_AUDIENCE;
+  if (!issuer && !audience) return undefined;
+  if (!issuer || !audience) {
+    problems.push('LEDGER_OIDC_ISSUER and LEDGER_OIDC_AUDIENCE go together');
+    return undefined;
+  }
+  const url = (name: string, raw: string | undefined): string | undefined => {
+    if (!raw) return undefined;
+    try {
+      const parsed = new URL(raw);
+      if (parsed.protocol === 'https:' || (parsed.protocol === 'http:' && /^(localhost|127\.[0-9.]+|\[::1\])$/.test(parsed.hostname))) return raw;
+    } catch {
+      // reported below
+    }
+    problems.push(`${name} is an https:// URL (http:// only on the loopback address), got "${raw}"`);
+    return undefined;
+  };
+  const algorithms = (env.LEDGER_OIDC_ALGORITHMS || 'RS256,PS256,ES256,EdDSA').split(',').map((a) => a.trim()).filter(Boolean);
+  const unknown = algorithms.filter((a) => !(OIDC_ALGORITHMS as readonly string[]).includes(a));
+  if (unknown.length > 0) problems.push(`LEDGER_OIDC_ALGORITHMS takes only ${OIDC_ALGORITHMS.join(', ')} (got ${unknown.join(', ')})`);
+  const skew = Number(env.LEDGER_OIDC_CLOCK_SKEW_SECONDS || '30');
+  if (!Number.isInteger(skew) || skew < 0 || skew > 300) problems.push('LEDGER_OIDC_CLOCK_SKEW_SECONDS must be a whole number from 0 to 300');
+  return {
+    issuer: url('LEDGER_OIDC_ISSUER', issuer) ?? issuer,
+    audience,
+    jwksUrl: url('LEDGER_OIDC_JWKS_URL', env.LEDGER_OIDC_JWKS_URL),
+    algorithms,
+    clockSkewSeconds: skew,
+    scopeClaim: env.LEDGER_OIDC_SCOPE_CLAIM || 'scope',
+    scopePrefix: env.LEDGER_OIDC_SCOPE_PREFIX ?? '',
+    clientClaims: (env.LEDGER_OIDC_CLIENT_CLAIMS || 'azp,client_id,sub').split(',').map((c) => c.trim()).filter(Boolean),
+    actorClaim: env.LEDGER_OIDC_ACTOR_CLAIM || 'ledger_actor',
+    actsForClaim: env.LEDGER_OIDC_ACTS_FOR_CLAIM || 'ledger_acts_for',
+  };
+}
+
+function flag(name: string, raw: string | undefined, fallback: boolean, problems: string[]): boolean {
+  if (raw === undefined || raw === '') return fallback;
+  if (raw === 'true' || raw === '1') return true;
+  if (raw === 'false' || raw === '0') return false;
+  problems.push(`${name} is true or false (got "${raw}")`);
+  return fallback;
+}
+
 /** Reads the configuration from the environment (see the README's table); throws ConfigError naming every bad value. */
 export function loadConfig(env: Env = process.env): LedgerConfig {
   const problems: string[] = [];
@@ -82,6 +160,9 @@ export function loadConfig(env: Env = process.env): LedgerConfig {
     port: integer('LEDGER_PORT', integer('PORT', 3000, 0, 65535), 0, 65535),
     bodyLimitBytes: integer('LEDGER_BODY_LIMIT_BYTES', 64 * 1024, 1024, 10 * 1024 * 1024),
     tokensFile: env.LEDGER_TOKENS_FILE || undefined,
+    tokensReloadMs: integer('LEDGER_TOKENS_RELOAD_MS', 2000, 100, 3_600_000),
+    oidc: oidcConfig(env, problems),
+    metricsPublic: flag('LEDGER_METRICS_PUBLIC', env.LEDGER_METRICS_PUBLIC, true, problems),
     eventStoreUrl: eventStoreUrl(env.LEDGER_EVENTSTORE_URL, problems),
     policy: {
       ...DEFAULT_LEDGER_POLICY,

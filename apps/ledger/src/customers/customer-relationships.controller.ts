@@ -18,7 +18,7 @@ export class CustomerRelationshipsController {
     @Body() body: CreateInvitationDto,
     @Envelope() envelope: CommandEnvelope,
   ) {
-    return this.commands.customer(body.toCommand(customerId, derivedId(envelope.commandId, 'invitation')), envelope);
+    return this.commands.customer(body.toCommand(customerId, derivedId(envelope, 'invitation')), envelope);
   }
 
   @CommandEndpoint('invitations/:invitationId/acceptance', 'The customer accepts a pending invitation (MC-04 … MC-06)')
@@ -67,7 +67,7 @@ export class CustomerRelationshipsController {
     @Body() body: GrantDelegatedAdminDto,
     @Envelope() envelope: CommandEnvelope,
   ) {
-    return this.commands.customer(body.toCommand(customerId, derivedId(envelope.commandId, 'grant')), envelope);
+    return this.commands.customer(body.toCommand(customerId, derivedId(envelope, 'grant')), envelope);
   }
 
   @CommandEndpoint('delegated-admin-grants/:grantId/revocation', 'Revoke a delegated admin grant (the customer or the grantee; MC-15)')

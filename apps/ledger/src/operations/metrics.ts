@@ -16,6 +16,16 @@ export class LedgerMetrics {
     labelNames: ['code'] as const, registers: [this.registry],
   });
 
+  readonly schedulerFailures = new Counter({
+    name: 'ledger_scheduler_failures_total', help: 'Due facts the scheduler could not record on a run, by kind; it tries them again.',
+    labelNames: ['kind'] as const, registers: [this.registry],
+  });
+
+  readonly tokenReloads = new Counter({
+    name: 'ledger_tokens_file_reloads_total', help: 'Changes of the tokens file, by outcome (applied, or rejected and the old tokens kept).',
+    labelNames: ['outcome'] as const, registers: [this.registry],
+  });
+
   readonly requestDuration = new Histogram({
     name: 'ledger_http_request_duration_seconds', help: 'HTTP request latency by method, route and status.',
     labelNames: ['method', 'route', 'status'] as const, registers: [this.registry],

@@ -3,13 +3,13 @@ import { ApiBearerAuth, ApiExcludeEndpoint, ApiOperation, ApiTags } from '@nestj
 import { HealthCheck, HealthCheckService, HealthIndicatorService } from '@nestjs/terminus';
 import { EventStore } from '@ledger/event-store';
 import { ReadSide, type RebuildReport } from '@ledger/read-models';
-import { RequireScope } from '../auth/auth.guard';
+import { Public, RequireScope } from '../auth/auth.guard';
 import { Clock } from '../clock';
 import type { LedgerConfig } from '../config/ledger-config';
 import { LEDGER_CONFIG } from '../config/config.token';
 import { LedgerMetrics } from './metrics';
 
-/** Liveness, readiness and metrics (public, like /docs, for probes and scrapers), and the rebuild (system scope). */
+/** Liveness and readiness (public, for probes), metrics (public unless configured otherwise), and the rebuild (system scope). */
 @ApiTags('operations')
 @Controller()
 export class OperationsController {
@@ -24,6 +24,7 @@ export class OperationsController {
   ) {}
 
   @Get('health/live')
+  @Public()
   @ApiOperation({ summary: 'The process answers' })
   @HealthCheck()
   live() {
@@ -31,6 +32,7 @@ export class OperationsController {
   }
 
   @Get('health/ready')
+  @Public()
   @ApiOperation({ summary: 'The event store answers and the read models are no further behind than LEDGER_READY_MAX_LAG_EVENTS' })
   @HealthCheck()
   ready() {
@@ -62,6 +64,7 @@ export class OperationsController {
   }
 
   @Get('metrics')
+  @RequireScope('metrics', { publicWhen: 'metricsPublic' })
   @ApiExcludeEndpoint()
   @Header('Content-Type', 'text/plain; version=0.0.4; charset=utf-8')
   scrape(): Promise<string> {

@@ -2,13 +2,20 @@ import type { CommandInput, CustomerCommand, Deadline } from '@ledger/domain';
 import { CommandRefused, customerDecider } from '@ledger/domain';
 import type { ReadSide } from '@ledger/read-models';
 import type { Clock } from '../clock';
-import type { CommandRunner } from '../commands/command-runner';
+import type { CommandEnvelope, CommandRunner } from '../commands/command-runner';
 
 export interface SchedulerRun {
   readonly recorded: number;
   readonly alreadyRecorded: number;
   readonly refused: number;
+  /** Facts that could not be recorded this run (reported to onFailure); the next run tries them again. */
+  readonly failed: number;
 }
+
+/** The ledger's own client: no credential can call itself so (RESERVED_CLIENTS), so no caller can use its command ids. */
+const SCHEDULER: Pick<CommandEnvelope, 'actor' | 'client' | 'credential'> = {
+  actor: { kind: 'system', id: 'scheduler' }, client: 'scheduler', credential: { type: 'ledger', client: 'scheduler' },
+};
 
 function commandFor(deadline: Deadline): CommandInput<CustomerCommand> {
   const { customerId, refId } = deadline;
@@ -26,7 +33,8 @@ function commandFor(deadline: Deadline): CommandInput<CustomerCommand> {
  * The ledger's own scheduler: records term ends and expiries once their time has come on the ledger's clock,
  * catching up on whatever fell due while the service was down. Each fact's command id is derived from the
  * fact itself, so two replicas (or two runs) that both see it due produce the same event ids at the same
- * expected revision: the second is answered as a retry and records nothing.
+ * expected revision: the second is answered as a retry and records nothing. One fact that cannot be recorded
+ * does not hold up the others: it is reported and tried again on the next run.
  */
 export class Scheduler {
   private timer?: NodeJS.Timeout;
@@ -36,7 +44,13 @@ export class Scheduler {
     private readonly readSide: ReadSide,
     private readonly runner: CommandRunner,
     private readonly clock: Clock,
-    private readonly options: { intervalMs: number; batchSize?: number; onError?: (error: unknown) => void },
+    private readonly options: {
+      intervalMs: number;
+      batchSize?: number;
+      onError?: (error: unknown) => void;
+      /** A fact the run could not record, and why. */
+      onFailure?: (deadline: Deadline, error: unknown) => void;
+    },
   ) {}
 
   start(): void {
@@ -65,19 +79,21 @@ export class Scheduler {
 
   private async record(): Promise<SchedulerRun> {
     const now = this.clock.now().toISOString();
-    const run = { recorded: 0, alreadyRecorded: 0, refused: 0 };
+    const run = { recorded: 0, alreadyRecorded: 0, refused: 0, failed: 0 };
     for (const deadline of this.readSide.store.dueDeadlines(now, this.options.batchSize ?? 1000)) {
       const commandId = `scheduler:${deadline.kind}:${deadline.customerId}:${deadline.refId}:${deadline.dueAt}`;
       try {
-        const result = await this.runner.run(customerDecider, commandFor(deadline), {
-          commandId, actor: { kind: 'system', id: 'scheduler' }, client: 'scheduler', correlationId: commandId,
-        });
+        const result = await this.runner.run(customerDecider, commandFor(deadline), { ...SCHEDULER, commandId, correlationId: commandId });
         if (result.replayed) run.alreadyRecorded += 1;
         else run.recorded += 1;
       } catch (error) {
         // Ended otherwise meanwhile (revoked, accepted, cancelled…): the refusal is kept, nothing is recorded.
-        if (!(error instanceof CommandRefused)) throw error;
-        run.refused += 1;
+        if (error instanceof CommandRefused) {
+          run.refused += 1;
+          continue;
+        }
+        run.failed += 1;
+        this.options.onFailure?.(deadline, error);
       }
     }
     return run;

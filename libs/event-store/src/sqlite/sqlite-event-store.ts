@@ -1,4 +1,4 @@
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 import {
   type AppendResult,
   DuplicateEventIdError,
@@ -13,6 +13,7 @@ import {
 } from '../event-store.port';
 import type { Position } from '../position';
 import { GroupCommit } from './group-commit';
+import { openPrivateDatabase } from './private-files';
 
 export interface SqliteEventStoreOptions {
   /** The database file; created with its schema when missing. */
@@ -62,7 +63,7 @@ export class SqliteEventStore extends EventStore {
   constructor(options: SqliteEventStoreOptions) {
     super();
     this.pollIntervalMs = options.pollIntervalMs ?? 250;
-    this.db = new Database(options.file);
+    this.db = openPrivateDatabase(options.file);
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = FULL');
     this.db.pragma('busy_timeout = 5000');

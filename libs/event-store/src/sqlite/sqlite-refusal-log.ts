@@ -1,10 +1,13 @@
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
+import { scopedCommandId } from '../event-ids';
 import { RefusalLog, type RefusalRecord, type StoredRefusal } from '../refusal-log';
 import { GroupCommit } from './group-commit';
+import { openPrivateDatabase } from './private-files';
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS refusals (
   sequence INTEGER PRIMARY KEY AUTOINCREMENT,
+  -- the client and its command id (scopedCommandId)
   command_id TEXT NOT NULL UNIQUE,
   record TEXT NOT NULL
 );`;
@@ -17,7 +20,7 @@ export class SqliteRefusalLog extends RefusalLog {
 
   constructor(file: string) {
     super();
-    this.db = new Database(file);
+    this.db = openPrivateDatabase(file);
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = FULL');
     this.db.pragma('busy_timeout = 5000');
@@ -28,7 +31,7 @@ export class SqliteRefusalLog extends RefusalLog {
       list: this.db.prepare('SELECT sequence, record FROM refusals WHERE sequence > ? ORDER BY sequence LIMIT ?').safeIntegers(true),
     };
     this.writes = new GroupCommit(this.db, (refusal) => {
-      this.statements.insert.run(refusal.commandId, JSON.stringify(refusal));
+      this.statements.insert.run(scopedCommandId(refusal.client, refusal.commandId), JSON.stringify(refusal));
     });
   }
 
@@ -36,8 +39,8 @@ export class SqliteRefusalLog extends RefusalLog {
     return this.writes.submit(refusal);
   }
 
-  override async find(commandId: string): Promise<StoredRefusal | undefined> {
-    const row = this.statements.find.get(commandId) as Row | undefined;
+  override async find(client: string, commandId: string): Promise<StoredRefusal | undefined> {
+    const row = this.statements.find.get(scopedCommandId(client, commandId)) as Row | undefined;
     return row && toStored(row);
   }
 

@@ -1,0 +1,20 @@
+import { chmodSync, closeSync, mkdirSync, openSync } from 'node:fs';
+import Database from 'better-sqlite3';
+
+/** Creates a directory only its owner may enter (0700), or makes an existing one so. */
+export function ensurePrivateDirectory(dir: string): void {
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  chmodSync(dir, 0o700);
+}
+
+/**
+ * Opens a SQLite database whose file only its owner may read or write (0600). The file is created with that
+ * mode before SQLite opens it, and SQLite gives its -wal and -shm files the database file's mode.
+ */
+export function openPrivateDatabase(file: string, options?: Database.Options): Database.Database {
+  if (!options?.readonly) {
+    closeSync(openSync(file, 'a', 0o600));
+    chmodSync(file, 0o600);
+  }
+  return new Database(file, options);
+}
