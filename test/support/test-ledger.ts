@@ -7,7 +7,7 @@ import { EventStore, RefusalLog } from '@ledger/event-store';
 import { ReadSide } from '@ledger/read-models';
 import { eventStoreDbAvailability, eventStoreDbForTests } from '../../libs/event-store/src/testing/eventstoredb-target';
 import { createLedgerApp } from '../../apps/ledger/src/app';
-import { loadConfig, type TokenDefinition } from '../../apps/ledger/src/config/ledger-config';
+import { type LedgerConfig, loadConfig, type TokenDefinition } from '../../apps/ledger/src/config/ledger-config';
 import { MovableClock } from '../../apps/ledger/src/testing/movable-clock';
 
 export const TOKENS = {
@@ -55,7 +55,12 @@ export class TestLedger {
   ) {}
 
   /** Starts on a new temporary data directory, or on `dataDir` (a restart). The scheduler runs only when told. */
-  static async start(now = '2026-03-01T09:00:00.000Z', store: TestStore = 'SQLite', dataDir = mkdtempSync(join(tmpdir(), 'ledger-e2e-'))): Promise<TestLedger> {
+  static async start(
+    now = '2026-03-01T09:00:00.000Z',
+    store: TestStore = 'SQLite',
+    dataDir = mkdtempSync(join(tmpdir(), 'ledger-e2e-')),
+    overrides: Partial<LedgerConfig> = {},
+  ): Promise<TestLedger> {
     const clock = new MovableClock(now);
     const eventStoreUrl = store === 'EventStoreDB' ? (await eventStoreDbForTests()).connectionString : undefined;
     // Reads wait at most half a second for a position (two on a server), so a test of the 503 does not wait long.
@@ -63,6 +68,7 @@ export class TestLedger {
       ...loadConfig({ LEDGER_DATA_DIR: dataDir, LEDGER_READ_WAIT_MS: eventStoreUrl ? '2000' : '500', LEDGER_SCHEDULER_INTERVAL_MS: '0' }),
       tokens: DEFINITIONS,
       eventStoreUrl,
+      ...overrides,
     };
     const { app } = await createLedgerApp(config, { clock, quiet: true });
     return new TestLedger(app, clock, dataDir);

@@ -6,6 +6,7 @@ import type { RequestHandler } from 'express';
 import { Logger } from 'nestjs-pino';
 import type { Clock } from './clock';
 import type { LedgerConfig } from './config/ledger-config';
+import { assertEveryRouteDeclaresAccess } from './auth/route-table';
 import { resolveTokens } from './auth/token-registry';
 import { correlationIdMiddleware } from './http/correlation-id';
 import { jsonBody } from './http/json-body';
@@ -53,5 +54,6 @@ export async function createLedgerApp(config: LedgerConfig, options: CreateLedge
     .build());
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
   await app.init();
+  assertEveryRouteDeclaresAccess(app);
   return { app, createdAdminToken: tokens.created, adminTokenFile: tokens.adminTokenFile };
 }

@@ -28,6 +28,7 @@ import { ProblemDetailsFilter } from './problems/problem-details.filter';
 import { CustomerQueriesController } from './read/customer-queries.controller';
 import { GrantQueriesController } from './read/grant-queries.controller';
 import { PartnerQueriesController } from './read/partner-queries.controller';
+import { ReadAccess } from './read/read-access';
 
 /** The pino-http middleware that logs every request with its correlation id. */
 export const HTTP_LOGGER = Symbol('HTTP_LOGGER');
@@ -173,6 +174,7 @@ export class LedgerModule {
         },
         SubmitCommandHandler,
         LedgerCommands,
+        ReadAccess,
         StorageLifecycle,
         { provide: APP_GUARD, useClass: AuthGuard },
         { provide: APP_FILTER, useClass: ProblemDetailsFilter },

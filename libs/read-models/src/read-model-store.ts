@@ -201,7 +201,7 @@ export class ReadModelStore {
         WHERE owner_id = ? AND role = 'linked-reseller' AND (partner_id, customer_id, ref_id) > (?, ?, ?)
         ORDER BY partner_id, customer_id, ref_id LIMIT ?`),
       expiringGrants: db.prepare(`SELECT customer_id, ref_id, partner_id, roles, ends_at FROM customer_links
-        WHERE role = 'delegated-admin' AND ends_at > ? AND ends_at <= ? AND (? IS NULL OR partner_id = ?)
+        WHERE role = 'delegated-admin' AND ends_at > ? AND ends_at <= ? AND (? IS NULL OR partner_id = ?) AND (? IS NULL OR customer_id = ?)
         AND (ends_at, customer_id, ref_id) > (?, ?, ?) ORDER BY ends_at, customer_id, ref_id LIMIT ?`),
     };
   }
@@ -332,11 +332,18 @@ export class ReadModelStore {
       (row) => [row.partner_id, row.customer_id, row.ref_id]);
   }
 
-  /** Grants in force at `now` that end by `until`, soonest first; of one partner when given. */
-  expiringGrants(now: string, until: string, options: { partnerId?: string; cursor?: string; limit: number }): Page<ExpiringGrant> {
+  /** Grants in force at `now` that end by `until`, soonest first; of one partner, or one customer, when given. */
+  expiringGrants(
+    now: string,
+    until: string,
+    options: { partnerId?: string; customerId?: string; cursor?: string; limit: number },
+  ): Page<ExpiringGrant> {
     const [endsAt, customer, ref] = decodeCursor(options.cursor, 3) ?? ['', '', ''];
     const partnerId = options.partnerId ?? null;
-    const rows = this.statements.expiringGrants.all(now, until, partnerId, partnerId, endsAt, customer, ref, options.limit + 1) as Array<{
+    const customerId = options.customerId ?? null;
+    const rows = this.statements.expiringGrants.all(
+      now, until, partnerId, partnerId, customerId, customerId, endsAt, customer, ref, options.limit + 1,
+    ) as Array<{
       customer_id: string; ref_id: string; partner_id: string; roles: string; ends_at: string;
     }>;
     return page(rows, options.limit, (row) => ({

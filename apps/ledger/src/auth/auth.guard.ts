@@ -1,4 +1,4 @@
-import { type CanActivate, type ExecutionContext, Inject, Injectable, SetMetadata } from '@nestjs/common';
+import { type CanActivate, createParamDecorator, type ExecutionContext, Inject, Injectable, SetMetadata } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { Request } from 'express';
 import { LEDGER_CONFIG } from '../config/config.token';
@@ -36,6 +36,9 @@ export function principalOf(request: Request): Principal {
   if (!principal) throw new Error('principalOf called on a route without RequireScope');
   return principal;
 }
+
+/** The authenticated caller of a route that requires a scope. */
+export const Caller = createParamDecorator((_: unknown, context: ExecutionContext) => principalOf(context.switchToHttp().getRequest<Request>()));
 
 const BEARER = /^Bearer ([A-Za-z0-9._~+/=-]+)$/;
 const JWT_SHAPE = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/;

@@ -28,6 +28,8 @@ export interface OidcConfig {
   readonly jwksUrl?: string;
   readonly algorithms: readonly string[];
   readonly clockSkewSeconds: number;
+  /** After fetching the key set, how long before a token naming an unknown key may fetch it again. */
+  readonly jwksCooldownSeconds: number;
   /** The claim holding the ledger's scopes (a space-separated string or an array), and their prefix there. */
   readonly scopeClaim: string;
   readonly scopePrefix: string;
@@ -119,12 +121,15 @@ function oidcConfig(env: Env, problems: string[]): OidcConfig | undefined {
   if (unknown.length > 0) problems.push(`LEDGER_OIDC_ALGORITHMS takes only ${OIDC_ALGORITHMS.join(', ')} (got ${unknown.join(', ')})`);
   const skew = Number(env.LEDGER_OIDC_CLOCK_SKEW_SECONDS || '30');
   if (!Number.isInteger(skew) || skew < 0 || skew > 300) problems.push('LEDGER_OIDC_CLOCK_SKEW_SECONDS must be a whole number from 0 to 300');
+  const cooldown = Number(env.LEDGER_OIDC_JWKS_COOLDOWN_SECONDS || '30');
+  if (!Number.isInteger(cooldown) || cooldown < 0 || cooldown > 3600) problems.push('LEDGER_OIDC_JWKS_COOLDOWN_SECONDS must be a whole number from 0 to 3600');
   return {
     issuer: url('LEDGER_OIDC_ISSUER', issuer) ?? issuer,
     audience,
     jwksUrl: url('LEDGER_OIDC_JWKS_URL', env.LEDGER_OIDC_JWKS_URL),
     algorithms,
     clockSkewSeconds: skew,
+    jwksCooldownSeconds: cooldown,
     scopeClaim: env.LEDGER_OIDC_SCOPE_CLAIM || 'scope',
     scopePrefix: env.LEDGER_OIDC_SCOPE_PREFIX ?? '',
     clientClaims: (env.LEDGER_OIDC_CLIENT_CLAIMS || 'azp,client_id,sub').split(',').map((c) => c.trim()).filter(Boolean),

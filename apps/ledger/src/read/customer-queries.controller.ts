@@ -2,12 +2,15 @@ import { Param, ParseEnumPipe, Query } from '@nestjs/common';
 import { checkRight, type CustomerView, refuse, type Right, RIGHTS, supportRights } from '@ledger/domain';
 import { EventStore } from '@ledger/event-store';
 import { ReadSide } from '@ledger/read-models';
+import { Caller } from '../auth/auth.guard';
+import type { Principal } from '../auth/principal';
 import { Clock } from '../clock';
 import { PathId } from '../http/ledger-id.pipe';
 import { positionFromRequest } from '../http/position-param';
 import { HttpProblem } from '../problems/http-problem';
 import { QueryController, QueryEndpoint } from './query-controller.decorator';
 import { AsOfQuery } from './query.dto';
+import { ReadAccess } from './read-access';
 import { TimeTravel } from './time-travel';
 
 const RightParam = () => Param('right', new ParseEnumPipe(Object.fromEntries(RIGHTS.map((r) => [r, r])), {
@@ -23,41 +26,47 @@ export class CustomerQueriesController {
   constructor(
     private readonly readSide: ReadSide,
     private readonly clock: Clock,
+    private readonly access: ReadAccess,
     store: EventStore,
   ) {
     this.timeTravel = new TimeTravel(store, readSide);
   }
 
   @QueryEndpoint(':customerId/ownership', 'Who owns what: each subscription’s channel, partner of record, state and moves; each relationship’s owner and linked reseller', AS_OF)
-  async ownership(@PathId('customerId') customerId: string, @Query() asOf: AsOfQuery): Promise<CustomerView> {
-    return (await this.view(customerId, asOf)).view;
+  async ownership(@Caller() caller: Principal, @PathId('customerId') customerId: string, @Query() asOf: AsOfQuery): Promise<CustomerView> {
+    return (await this.view(caller, customerId, asOf)).view;
   }
 
   @QueryEndpoint(':customerId/support-rights', 'Which partners may transact, provision, support or administer, and why',
     `Rights resting on delegated admin are judged against the ledger’s clock: a grant past its end gives nothing. ${AS_OF}`)
-  async supportRights(@PathId('customerId') customerId: string, @Query() asOf: AsOfQuery) {
-    const { view, evaluatedAt } = await this.view(customerId, asOf);
+  async supportRights(@Caller() caller: Principal, @PathId('customerId') customerId: string, @Query() asOf: AsOfQuery) {
+    const { view, evaluatedAt } = await this.view(caller, customerId, asOf);
     return { customerId, evaluatedAt, partners: supportRights(view, evaluatedAt) };
   }
 
   @QueryEndpoint(':customerId/partners/:partnerId/rights/:right', 'May this partner do this for this customer? Yes or no, with the reasons', AS_OF)
   async check(
+    @Caller() caller: Principal,
     @PathId('customerId') customerId: string,
     @PathId('partnerId') partnerId: string,
     @RightParam() right: Right,
     @Query() asOf: AsOfQuery,
   ) {
-    const { view, evaluatedAt } = await this.view(customerId, asOf);
+    const { view, evaluatedAt } = await this.view(caller, customerId, asOf);
     return { customerId, evaluatedAt, ...checkRight(view, partnerId, right, evaluatedAt) };
   }
 
-  /** The customer's view now (from the read models) or as of a past time or position (from its history). */
-  private async view(customerId: string, asOf: AsOfQuery): Promise<{ view: CustomerView; evaluatedAt: string }> {
+  /**
+   * The customer's view now (from the read models) or as of a past time or position (from its history). A
+   * customer the caller may not see is answered as one that does not exist.
+   */
+  private async view(caller: Principal, customerId: string, asOf: AsOfQuery): Promise<{ view: CustomerView; evaluatedAt: string }> {
     const notFound = (): never => refuse('CUSTOMER_NOT_FOUND', 'not-found',
       `The ledger knows no customer ${customerId} ${asOf.asOf || asOf.asOfPosition ? 'at that moment' : '(yet: see Ledger-Min-Position)'}.`);
     if (asOf.asOf && asOf.asOfPosition) {
       throw new HttpProblem(400, 'VALIDATION_FAILED', 'Give asOf or asOfPosition, not both.');
     }
+    if (!this.access.mayReadCustomer(caller, customerId)) notFound();
     const cutoff = asOf.asOf ? { time: asOf.asOf } : asOf.asOfPosition ? { position: positionFromRequest(asOf.asOfPosition, 'asOfPosition') } : undefined;
     if (!cutoff) return { view: this.readSide.store.customer(customerId) ?? notFound(), evaluatedAt: this.clock.now().toISOString() };
     const past = await this.timeTravel.customerAsOf(customerId, cutoff);

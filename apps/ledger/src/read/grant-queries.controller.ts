@@ -1,9 +1,12 @@
 import { Query } from '@nestjs/common';
 import { addDays } from '@ledger/domain';
 import { ReadSide } from '@ledger/read-models';
+import { Caller } from '../auth/auth.guard';
+import type { Principal } from '../auth/principal';
 import { Clock } from '../clock';
 import { QueryController, QueryEndpoint } from './query-controller.decorator';
 import { ExpiringGrantsQuery, pageAnswer } from './query.dto';
+import { partnerNotFound } from './read-access';
 
 @QueryController('delegated-admin-grants', 'delegated admin queries')
 export class GrantQueriesController {
@@ -12,11 +15,18 @@ export class GrantQueriesController {
     private readonly clock: Clock,
   ) {}
 
-  @QueryEndpoint('expiring', 'Delegated admin grants in force that end within the given number of days, soonest first')
-  expiring(@Query() query: ExpiringGrantsQuery) {
+  @QueryEndpoint('expiring', 'Delegated admin grants in force that end within the given number of days, soonest first',
+    'A credential bound to a partner sees its own grants; one bound to a customer, the grants over its tenant.')
+  expiring(@Caller() caller: Principal, @Query() query: ExpiringGrantsQuery) {
     const limit = query.limit ?? 100;
     const now = this.clock.now().toISOString();
     const until = addDays(now, query.withinDays ?? 30);
-    return pageAnswer(this.readSide.store.expiringGrants(now, until, { partnerId: query.partnerId, cursor: query.cursor, limit }), limit);
+    const bound = caller.boundActor;
+    const partnerId = bound?.kind === 'partner' ? bound.id : query.partnerId;
+    if (bound?.kind === 'partner' && query.partnerId !== undefined && query.partnerId !== bound.id) {
+      partnerNotFound(query.partnerId);
+    }
+    const customerId = bound?.kind === 'customer' ? bound.id : undefined;
+    return pageAnswer(this.readSide.store.expiringGrants(now, until, { partnerId, customerId, cursor: query.cursor, limit }), limit);
   }
 }

@@ -163,3 +163,21 @@ function applyToRegistered(view: CustomerView, event: ProjectedEvent<CustomerEve
       return assertNever(event);
   }
 }
+
+/**
+ * The partners that have, or had, a part in a customer's affairs: owners and linked resellers of its
+ * relationships, holders of its delegated admin grants, and partners of record of its subscriptions, ended
+ * ones included. An invitation alone gives no part: anyone may send one.
+ */
+export function partnersOfCustomer(view: CustomerView): ReadonlySet<string> {
+  const partners = new Set<string>();
+  for (const relationship of Object.values(view.relationships)) {
+    partners.add(relationship.partnerId);
+    if (relationship.resellerId !== null) partners.add(relationship.resellerId);
+  }
+  for (const grant of Object.values(view.grants)) partners.add(grant.partnerId);
+  for (const subscription of Object.values(view.subscriptions)) {
+    for (const step of subscription.history) if (step.partnerOfRecordId !== null) partners.add(step.partnerOfRecordId);
+  }
+  return partners;
+}

@@ -1,0 +1,42 @@
+import { Injectable } from '@nestjs/common';
+import { partnersOfCustomer, refuse } from '@ledger/domain';
+import { ReadSide } from '@ledger/read-models';
+import type { Principal } from '../auth/principal';
+
+/**
+ * What a reader may see. A credential bound to a customer sees that customer and the partners that have a
+ * part in its affairs; one bound to a partner sees itself and the customers it has, or had, a relationship,
+ * grant or subscription with. Service credentials see whatever their scopes allow. Callers answer 404 for
+ * what a reader may not see, as for what does not exist.
+ */
+@Injectable()
+export class ReadAccess {
+  constructor(private readonly readSide: ReadSide) {}
+
+  mayReadCustomer({ boundActor: bound }: Principal, customerId: string): boolean {
+    if (!bound) return true;
+    if (bound.kind === 'customer') return bound.id === customerId;
+    return bound.kind === 'partner' && this.partnersOf(customerId).has(bound.id);
+  }
+
+  mayReadPartner({ boundActor: bound }: Principal, partnerId: string): boolean {
+    if (!bound) return true;
+    if (bound.kind === 'partner') return bound.id === partnerId;
+    return bound.kind === 'customer' && this.partnersOf(bound.id).has(partnerId);
+  }
+
+  /** A partner's own books (its customers, its resellers' customers) are for the partner and for services. */
+  mayReadPartnerBook({ boundActor: bound }: Principal, partnerId: string): boolean {
+    return !bound || (bound.kind === 'partner' && bound.id === partnerId);
+  }
+
+  private partnersOf(customerId: string): ReadonlySet<string> {
+    const view = this.readSide.store.customer(customerId);
+    return view ? partnersOfCustomer(view) : new Set();
+  }
+}
+
+/** The answer for a partner the read models do not know, or that the reader may not see: the same. */
+export function partnerNotFound(partnerId: string): never {
+  return refuse('PARTNER_NOT_FOUND', 'not-found', `The read models know no partner ${partnerId} (yet: see Ledger-Min-Position).`);
+}
