@@ -14,6 +14,15 @@ export const TOKENS = {
   admin: 'test-admin-token-0123456789',
   reader: 'test-reader-token-0123456789',
   contosoPortal: 'test-contoso-portal-token-0123456789',
+  litwarePortal: 'test-litware-portal-token-0123456789',
+  northwindBackOffice: 'test-northwind-back-office-0123456789',
+  partnerPortal: 'test-partner-portal-token-0123456789',
+  opsService: 'test-ops-service-token-0123456789',
+  writeOnly: 'test-scope-write-token-0123456789',
+  readOnly: 'test-scope-read-token-0123456789',
+  auditOnly: 'test-scope-audit-token-0123456789',
+  systemOnly: 'test-scope-system-token-0123456789',
+  metricsOnly: 'test-scope-metrics-token-0123456789',
 } as const;
 
 const DEFINITIONS: TokenDefinition[] = [
@@ -23,6 +32,16 @@ const DEFINITIONS: TokenDefinition[] = [
   },
   { client: 'test-reader', token: TOKENS.reader, scopes: ['read'] },
   { client: 'contoso-portal', token: TOKENS.contosoPortal, scopes: ['write', 'read'], actor: 'customer:contoso' },
+  { client: 'litware-portal', token: TOKENS.litwarePortal, scopes: ['write', 'read'], actor: 'customer:litware' },
+  { client: 'northwind-back-office', token: TOKENS.northwindBackOffice, scopes: ['write', 'read'], actor: 'partner:northwind' },
+  // The README's partner portal: writes and reads for whichever partner its user works for.
+  { client: 'partner-portal', token: TOKENS.partnerPortal, scopes: ['write', 'read'], actsFor: ['partner:*'] },
+  { client: 'ops-service', token: TOKENS.opsService, scopes: ['write', 'read', 'audit'] },
+  { client: 'scope-write', token: TOKENS.writeOnly, scopes: ['write'] },
+  { client: 'scope-read', token: TOKENS.readOnly, scopes: ['read'] },
+  { client: 'scope-audit', token: TOKENS.auditOnly, scopes: ['audit'] },
+  { client: 'scope-system', token: TOKENS.systemOnly, scopes: ['system'] },
+  { client: 'scope-metrics', token: TOKENS.metricsOnly, scopes: ['metrics'] },
 ];
 
 export type TestStore = 'SQLite' | 'EventStoreDB';
