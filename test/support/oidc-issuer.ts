@@ -15,20 +15,20 @@ export class TestIssuer {
   /** Key-set requests served, to see caching and refetch on rotation. */
   requests = 0;
 
-  private constructor(private readonly server: Server) {}
+  private readonly server: Server = createServer((request, response) => {
+    if (request.url !== '/jwks') {
+      response.writeHead(404).end();
+      return;
+    }
+    this.requests += 1;
+    response.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify({ keys: this.keys.map((k) => k.jwk) }));
+  });
+
+  private constructor() {}
 
   static async start(): Promise<TestIssuer> {
-    let issuer: TestIssuer | undefined;
-    const server = createServer((request, response) => {
-      if (!issuer || request.url !== '/jwks') {
-        response.writeHead(404).end();
-        return;
-      }
-      issuer.requests += 1;
-      response.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify({ keys: issuer.keys.map((k) => k.jwk) }));
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    issuer = new TestIssuer(server);
+    const issuer = new TestIssuer();
+    await new Promise<void>((resolve) => issuer.server.listen(0, '127.0.0.1', resolve));
     await issuer.rotate();
     return issuer;
   }
