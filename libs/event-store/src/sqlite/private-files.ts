@@ -8,13 +8,23 @@ export function ensurePrivateDirectory(dir: string): void {
 }
 
 /**
- * Opens a SQLite database whose file only its owner may read or write (0600). The file is created with that
- * mode before SQLite opens it, and SQLite gives its -wal and -shm files the database file's mode.
+ * Opens a SQLite database whose file only its owner may read or write (0600). A new file is created with that
+ * mode before SQLite opens it, and SQLite gives its -wal and -shm files the database file's mode. An existing
+ * file is made so where this user owns it (files of an older version); an auditor's read of someone else's
+ * copy leaves it as it is.
  */
 export function openPrivateDatabase(file: string, options?: Database.Options): Database.Database {
   if (!options?.readonly) {
-    closeSync(openSync(file, 'a', 0o600));
-    chmodSync(file, 0o600);
+    try {
+      closeSync(openSync(file, 'wx', 0o600));
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      try {
+        chmodSync(file, 0o600);
+      } catch {
+        // not ours to change
+      }
+    }
   }
   return new Database(file, options);
 }
