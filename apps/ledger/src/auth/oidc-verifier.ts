@@ -1,10 +1,9 @@
 import { createRemoteJWKSet, errors, type JWTPayload, jwtVerify } from 'jose';
 import { type OidcConfig, SCOPES, type Scope } from '../config/ledger-config';
 import { HttpProblem } from '../problems/http-problem';
-import { type PartyPattern, parseActor, parsePartyPattern, type Principal, RESERVED_CLIENTS } from './principal';
+import { type PartyPattern, parseActor, parsePartyPattern, type Principal, RESERVED_CLIENTS, SCOPES_NOT_FOR_BOUND_CREDENTIALS } from './principal';
 
 const CLIENT_ID = /^[A-Za-z0-9._:@-]{1,128}$/;
-const SCOPES_NOT_FOR_BOUND_TOKENS: ReadonlySet<Scope> = new Set(['audit', 'system']);
 
 /** Why an access token was not accepted: answered as 401 with `error="invalid_token"`. */
 export class InvalidAccessToken extends Error {}
@@ -53,7 +52,7 @@ export class OidcVerifier {
         throw new InvalidAccessToken(`the ${this.config.actorClaim} claim is one partner:<id> or customer:<id>, without ${this.config.actsForClaim}`);
       }
       boundActor = actor;
-      scopes = new Set([...scopes].filter((scope) => !SCOPES_NOT_FOR_BOUND_TOKENS.has(scope)));
+      scopes = new Set([...scopes].filter((scope) => !SCOPES_NOT_FOR_BOUND_CREDENTIALS.has(scope)));
     }
     let patterns: PartyPattern[] = [];
     if (actsFor !== undefined) {

@@ -30,6 +30,9 @@ export interface Principal {
   readonly credential: Credential;
 }
 
+/** Party-bound credentials act for one partner or customer: they neither audit the whole ledger nor act as the system. */
+export const SCOPES_NOT_FOR_BOUND_CREDENTIALS: ReadonlySet<Scope> = new Set(['audit', 'system']);
+
 /** Client names the ledger keeps for its own acts: no credential may call itself one of them. */
 export const RESERVED_CLIENTS: ReadonlySet<string> = new Set(['scheduler', 'ledger', 'system']);
 

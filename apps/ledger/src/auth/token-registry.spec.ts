@@ -48,6 +48,13 @@ describe('tokens', () => {
       expect(registry.authenticate('wrong')).toBeUndefined();
     });
 
+    it('reads party lists', () => {
+      const config = write([{ client: 'portal', token: 'portal-secret-0123456789', scopes: ['write'], actsFor: ['customer:*', 'partner:northwind', 'operator:self', 'system'] }]);
+      const principal = new TokenRegistry(resolveTokens(config).definitions).authenticate('portal-secret-0123456789');
+      expect(principal?.actsFor).toEqual([{ kind: 'customer', id: '*' }, { kind: 'partner', id: 'northwind' }, { kind: 'operator', id: 'self' }, { kind: 'system' }]);
+      expect(principal?.credential).toEqual({ type: 'static-token', client: 'portal' });
+    });
+
     it.each([
       ['not an array', { client: 'x' }],
       ['an empty list', []],
@@ -55,6 +62,12 @@ describe('tokens', () => {
       ['a short token', [{ client: 'x', token: 'short', scopes: ['read'] }]],
       ['an unknown scope', [{ client: 'x', token: 'secret-0123456789abc', scopes: ['root'] }]],
       ['a bad actor', [{ client: 'x', token: 'secret-0123456789abc', scopes: ['write'], actor: 'system' }]],
+      ['an operator as the bound actor', [{ client: 'x', token: 'secret-0123456789abc', scopes: ['write'], actor: 'operator:x' }]],
+      ['a bound token with the audit scope', [{ client: 'x', token: 'secret-0123456789abc', scopes: ['read', 'audit'], actor: 'customer:c' }]],
+      ['a bound token with a party list too', [{ client: 'x', token: 'secret-0123456789abc', scopes: ['write'], actor: 'customer:c', actsFor: ['customer:*'] }]],
+      ['a malformed party pattern', [{ client: 'x', token: 'secret-0123456789abc', scopes: ['write'], actsFor: ['customer:**'] }]],
+      ['the scheduler’s own client name', [{ client: 'scheduler', token: 'secret-0123456789abc', scopes: ['write'] }]],
+      ['a client name with a slash', [{ client: 'a/b', token: 'secret-0123456789abc', scopes: ['write'] }]],
     ])('refuses %s', (_, content) => {
       expect(() => resolveTokens(write(content))).toThrow(ConfigError);
     });

@@ -1,16 +1,16 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, readFileSync, statSync, unwatchFile, watchFile, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ConfigError, type LedgerConfig, SCOPES, type Scope, type TokenDefinition } from '../config/ledger-config';
+import { ConfigError, type LedgerConfig, SCOPES, type TokenDefinition } from '../config/ledger-config';
 import { ensurePrivateDirectory } from '@ledger/event-store';
-import { type Credential, type PartyPattern, parseActor, parsePartyPattern, type Principal, RESERVED_CLIENTS } from './principal';
+import {
+  type Credential, type PartyPattern, parseActor, parsePartyPattern, type Principal, RESERVED_CLIENTS, SCOPES_NOT_FOR_BOUND_CREDENTIALS,
+} from './principal';
 
 export const ADMIN_TOKEN_FILE = 'admin-token';
 
 /** What the local admin token may act for: anyone, as the README's walk-through does. */
 const ADMIN_ACTS_FOR = ['partner:*', 'customer:*', 'operator:*', 'system'];
-/** Party-bound credentials act for one partner or customer: they neither audit the whole ledger nor act as the system. */
-const SCOPES_NOT_FOR_BOUND_TOKENS: readonly Scope[] = ['audit', 'system'];
 const CLIENT_NAME = /^[A-Za-z0-9._-]{1,64}$/;
 
 /**
@@ -127,7 +127,7 @@ function checkDefinition(entry: Partial<TokenDefinition>, where: string): TokenD
       throw new ConfigError(`${where}: "actor" is partner:<id> or customer:<id>`);
     }
     if (entry.actsFor !== undefined) throw new ConfigError(`${where}: a token bound to an "actor" has no "actsFor" list`);
-    const kept = entry.scopes.filter((s) => SCOPES_NOT_FOR_BOUND_TOKENS.includes(s));
+    const kept = entry.scopes.filter((s) => SCOPES_NOT_FOR_BOUND_CREDENTIALS.has(s));
     if (kept.length > 0) throw new ConfigError(`${where}: a token bound to a party cannot hold the ${kept.join(' or ')} scope`);
   }
   if (entry.actsFor !== undefined) {
