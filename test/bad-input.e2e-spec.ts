@@ -91,6 +91,14 @@ function badRequests(): BadRequest[] {
     { name: 'flag not a boolean', path: '/customers', headers: AUTH, body: { ...VALID_BODIES['/customers'], isPartnerTenant: 'yes' } },
     { name: 'term end not an instant', path: '/customers/contoso/subscriptions', headers: AUTH, body: { ...VALID_BODIES['/customers/contoso/subscriptions'], termEndsAt: 'soon' } },
     { name: 'unknown route', path: '/customers/contoso/teleport', headers: AUTH, body: {} },
+    { name: 'JSON nested 3,000 deep', path: '/customers', headers: { ...AUTH, ...JSON_TYPE }, body: `${'{"a":'.repeat(3000)}1${'}'.repeat(3000)}` },
+    { name: 'arrays nested 3,000 deep', path: '/customers/contoso/delegated-admin-grants', headers: { ...AUTH, ...JSON_TYPE }, body: `{"roles":${'['.repeat(3000)}${']'.repeat(3000)}}` },
+    { name: '__proto__ key', path: '/customers', headers: { ...AUTH, ...JSON_TYPE }, body: '{"customerId":"c-proto","name":"P","cloud":"global","__proto__":{"isPartnerTenant":true}}' },
+    { name: 'constructor key', path: '/customers', headers: { ...AUTH, ...JSON_TYPE }, body: '{"customerId":"c-ctor","name":"C","cloud":"global","constructor":{"prototype":{"x":1}}}' },
+    { name: 'nested __proto__ key', path: '/customers/contoso/invitations', headers: { ...AUTH, ...JSON_TYPE }, body: '{"partnerId":"adatum","delegatedAdmin":{"roles":["r"],"durationDays":5,"__proto__":{}}}' },
+    { name: 'gzip that is not gzip', path: '/customers', headers: { ...AUTH, ...JSON_TYPE, 'Content-Encoding': 'gzip' }, body: JSON.stringify(VALID_BODIES['/customers']) },
+    { name: 'deflate that is not deflate', path: '/customers', headers: { ...AUTH, ...JSON_TYPE, 'Content-Encoding': 'deflate' }, body: JSON.stringify(VALID_BODIES['/customers']) },
+    { name: 'an unknown encoding', path: '/customers', headers: { ...AUTH, ...JSON_TYPE, 'Content-Encoding': 'compress' }, body: JSON.stringify(VALID_BODIES['/customers']) },
   );
   for (const path of NO_BODY_PATHS) requests.push({ name: 'body on a command that takes none', path, headers: AUTH, body: { a: 1 } });
   return requests;
@@ -134,6 +142,17 @@ describe('bad input', () => {
     expect(failures).toEqual([]);
     expect(await ledger.store.headPosition()).toEqual(headBefore);
     expect(await ledger.refusals.list({ limit: 1000 })).toEqual(refusalsBefore);
+  });
+
+  it('answers position tokens beyond 64 bits with 400, in a query and in Ledger-Min-Position', async () => {
+    const beyond = `p1.${Buffer.from('99999999999999999999.1').toString('base64url')}`;
+    const get = (path: string) => request(ledger.app.getHttpServer()).get(path).set(AUTH);
+    const asOf = await get(`/customers/contoso/ownership?asOfPosition=${beyond}`).expect(400);
+    expect(asOf.body.code).toBe('INVALID_POSITION_TOKEN');
+    const digest = await get(`/audit/digest?at=${beyond}`).expect(400);
+    expect(digest.body.code).toBe('INVALID_POSITION_TOKEN');
+    const minimum = await get('/customers/contoso/ownership').set('Ledger-Min-Position', beyond).expect(400);
+    expect(minimum.body.code).toBe('INVALID_POSITION_TOKEN');
   });
 
   it('still accepts a good command afterwards', async () => {

@@ -27,11 +27,21 @@ export class InvalidPositionTokenError extends Error {
   override readonly name = 'InvalidPositionTokenError';
 }
 
+const INT64_MIN = -(2n ** 63n);
+const INT64_MAX = 2n ** 63n - 1n;
+
+function inInt64(value: bigint): boolean {
+  return value >= INT64_MIN && value <= INT64_MAX;
+}
+
 export function decodePositionToken(token: string): Position {
   const text = token.startsWith(TOKEN_PREFIX)
     ? Buffer.from(token.slice(TOKEN_PREFIX.length), 'base64url').toString('utf8')
     : '';
   const match = /^(-?\d{1,20})\.(-?\d{1,20})$/.exec(text);
   if (!match) throw new InvalidPositionTokenError(`Not a position token: ${token}`);
-  return { commit: BigInt(match[1]), prepare: BigInt(match[2]) };
+  const position = { commit: BigInt(match[1]), prepare: BigInt(match[2]) };
+  // Positions are signed 64-bit on both stores: anything beyond is no position either has answered with.
+  if (!inInt64(position.commit) || !inInt64(position.prepare)) throw new InvalidPositionTokenError(`Not a position token: ${token}`);
+  return position;
 }

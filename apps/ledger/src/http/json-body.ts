@@ -10,9 +10,27 @@ const CODES: Readonly<Record<string, [number, string, string]>> = {
   'request.size.invalid': [400, 'BODY_SIZE_INVALID', 'The request body does not match its Content-Length'],
 };
 
+/** Deeper than any command's body: a bound before validation walks it (a 3,000-deep body overflowed its stack). */
+const MAX_DEPTH = 32;
+/** Keys that name an object's prototype machinery rather than data: never a command's field. */
+const PROTOTYPE_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+
+/** The first reason a parsed body is not plain data, or undefined. Never walks deeper than MAX_DEPTH. */
+function shapeProblem(value: unknown, depth = 0): HttpProblem | undefined {
+  if (value === null || typeof value !== 'object') return undefined;
+  if (depth >= MAX_DEPTH) return new HttpProblem(400, 'BODY_TOO_DEEP', `The request body nests deeper than ${MAX_DEPTH} levels.`);
+  for (const key of Object.keys(value)) {
+    if (PROTOTYPE_KEYS.has(key)) return new HttpProblem(400, 'FORBIDDEN_KEY', `The request body may not hold the key "${key}".`);
+    const problem = shapeProblem((value as Record<string, unknown>)[key], depth + 1);
+    if (problem) return problem;
+  }
+  return undefined;
+}
+
 /**
  * Parses JSON bodies up to `limitBytes` and answers anything else with a problem: a body that is not JSON
- * (415), too large (413), or malformed (400), before any route sees it.
+ * (415), too large (413), malformed or badly encoded (400), nested too deep or holding prototype keys (400),
+ * before any route sees it.
  */
 export function jsonBody(limitBytes: number): RequestHandler {
   const parse = json({ limit: limitBytes, strict: true, type: ['application/json', 'application/*+json'] });
@@ -23,10 +41,21 @@ export function jsonBody(limitBytes: number): RequestHandler {
       return;
     }
     parse(request, response, (error?: unknown) => {
+      if (!error) {
+        next(shapeProblem(request.body));
+        return;
+      }
       const type = (error as { type?: string } | undefined)?.type;
       const known = type === undefined ? undefined : CODES[type];
-      if (error && known) next(new HttpProblem(known[0], known[1], `${known[2]}.`));
+      if (known) next(new HttpProblem(known[0], known[1], `${known[2]}.`));
+      else if (isDecompressionError(error)) next(new HttpProblem(400, 'MALFORMED_ENCODING', 'The request body does not decode as its Content-Encoding says.'));
       else next(error);
     });
   };
+}
+
+/** zlib's errors for data that is not what its Content-Encoding says (Z_DATA_ERROR, Z_BUF_ERROR, brotli's …). */
+function isDecompressionError(error: unknown): boolean {
+  const code = (error as { code?: unknown } | undefined)?.code;
+  return typeof code === 'string' && /^(Z_|ERR_BROTLI|ERR__ERROR_FORMAT)/.test(code);
 }
