@@ -3,6 +3,7 @@ export * from './shared/time';
 export * from './shared/ledger-error';
 export * from './shared/rules';
 export * from './shared/parties';
+export { fold, inTransientScope } from './shared/keyed-collections';
 export * from './partner/partner.commands';
 export * from './partner/partner.events';
 export * from './partner/partner.state';

@@ -27,11 +27,12 @@ export class InvalidPositionTokenError extends Error {
   override readonly name = 'InvalidPositionTokenError';
 }
 
-const INT64_MIN = -(2n ** 63n);
-const INT64_MAX = 2n ** 63n - 1n;
+/** SQLite's positions are signed 64-bit, EventStoreDB's unsigned: a token's numbers lie within the two. */
+const POSITION_MIN = -(2n ** 63n);
+const POSITION_MAX = 2n ** 64n - 1n;
 
-function inInt64(value: bigint): boolean {
-  return value >= INT64_MIN && value <= INT64_MAX;
+function inRange(value: bigint): boolean {
+  return value >= POSITION_MIN && value <= POSITION_MAX;
 }
 
 export function decodePositionToken(token: string): Position {
@@ -41,7 +42,13 @@ export function decodePositionToken(token: string): Position {
   const match = /^(-?\d{1,20})\.(-?\d{1,20})$/.exec(text);
   if (!match) throw new InvalidPositionTokenError(`Not a position token: ${token}`);
   const position = { commit: BigInt(match[1]), prepare: BigInt(match[2]) };
-  // Positions are signed 64-bit on both stores: anything beyond is no position either has answered with.
-  if (!inInt64(position.commit) || !inInt64(position.prepare)) throw new InvalidPositionTokenError(`Not a position token: ${token}`);
+  if (!inRange(position.commit) || !inRange(position.prepare)) throw new InvalidPositionTokenError(`Not a position token: ${token}`);
   return position;
+}
+
+const SQLITE_INTEGER_MAX = 2n ** 63n - 1n;
+
+/** A position number as a bound for SQLite's signed 64-bit integers: one beyond them is after everything there. */
+export function asSqliteBound(value: bigint): bigint {
+  return value > SQLITE_INTEGER_MAX ? SQLITE_INTEGER_MAX : value;
 }

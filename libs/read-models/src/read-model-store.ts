@@ -7,6 +7,7 @@ import {
   type Deadline,
   type CustomerView,
   evolveCustomerView,
+  inTransientScope,
   evolvePartnerView,
   parseStreamName,
   type PartnerEvent,
@@ -14,7 +15,7 @@ import {
   type ProjectedEvent,
   type Right,
 } from '@ledger/domain';
-import { comparePositions, openPrivateDatabase, type Position, type RecordedEvent } from '@ledger/event-store';
+import { asSqliteBound, comparePositions, openPrivateDatabase, type Position, type RecordedEvent } from '@ledger/event-store';
 import { projectedEventOf } from './projected-event';
 
 const SCHEMA = `
@@ -227,7 +228,8 @@ export class ReadModelStore {
    * and the checkpoint moves to the batch's last event. Returns how many events were projected.
    */
   apply(events: readonly RecordedEvent[], options: ApplyOptions = {}): number {
-    return this.db.transaction(() => {
+    // One transient scope per batch: a view touched by many events of the batch is copied once, not per event.
+    return this.db.transaction(() => inTransientScope(() => {
       const checkpoint = this.checkpoint();
       const customers = new Map<string, { stored: CustomerView | null; view: CustomerView | null }>();
       const partners = new Map<string, PartnerView | null>();
@@ -267,7 +269,7 @@ export class ReadModelStore {
       }
       this.statements.putCheckpoint.run(last.position.commit, last.position.prepare, (checkpoint?.eventsSeen ?? 0) + seen);
       return projected;
-    })();
+    }))();
   }
 
   /** Writes the view, and its links and deadlines where they changed (a term end, say, changes no link). */
@@ -294,7 +296,7 @@ export class ReadModelStore {
   snapshotBefore(customerId: string, cutoff: { time: string } | { position: Position }): Snapshot | undefined {
     const row = ('time' in cutoff
       ? this.statements.snapshotAtTime.get(customerId, cutoff.time)
-      : this.statements.snapshotAtPosition.get(customerId, cutoff.position.commit, cutoff.position.prepare)) as
+      : this.statements.snapshotAtPosition.get(customerId, asSqliteBound(cutoff.position.commit), asSqliteBound(cutoff.position.prepare))) as
       { commit_position: bigint; prepare_position: bigint; recorded_at: string; view: string } | undefined;
     return row && {
       view: JSON.parse(row.view) as CustomerView,

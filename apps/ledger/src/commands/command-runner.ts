@@ -27,6 +27,7 @@ import {
 import type { Credential } from '../auth/principal';
 import type { Clock } from '../clock';
 import { ConcurrencyConflictError, IdempotencyKeyReusedError, RevisionMismatchError } from './command-errors';
+import { StreamStateCache } from './stream-state-cache';
 
 /** Who sends a command and how: everything about it that is not the command's own data. */
 export interface CommandEnvelope {
@@ -57,20 +58,26 @@ export interface CommandRunnerOptions {
   readonly policy: LedgerPolicy;
   /** How often a command is decided again when its stream changed under it (without If-Match). */
   readonly maxAttempts: number;
+  /** How many streams' folded states are kept between commands (default 10,000). */
+  readonly cachedStreams?: number;
 }
 
 /**
- * The one path every command takes: read the stream, fold its state, decide, append at the exact revision
+ * The one path every command takes: read the stream (what came since the state cached for it), fold its state, decide, append at the exact revision
  * read, with event ids derived from the command id and each event chained by hash to the one before it. A refusal is kept in the refusal log, and a retried
  * command id gets the first answer again, whether it was applied or refused.
  */
 export class CommandRunner {
+  private readonly states: StreamStateCache;
+
   constructor(
     private readonly store: EventStore,
     private readonly refusals: RefusalLog,
     private readonly clock: Clock,
     private readonly options: CommandRunnerOptions,
-  ) {}
+  ) {
+    this.states = new StreamStateCache(store, options.cachedStreams ?? 10_000);
+  }
 
   async run<C extends { type: string; data: unknown }, E extends LedgerEvent, S>(
     decider: Decider<C, E, S>,
@@ -82,14 +89,15 @@ export class CommandRunner {
     const attempts = envelope.expectedRevision === undefined ? this.options.maxAttempts : 1;
 
     for (let attempt = 1; ; attempt += 1) {
-      const recorded = await this.store.readStream(stream);
-      const applied = recorded.filter((event) => event.metadata.commandId === envelope.commandId && event.metadata.client === envelope.client);
+      const { revision, state, last, commands } = await this.states.load(stream, {
+        initialState: decider.initialState,
+        evolve: (folded: S, event: RecordedEvent) => decider.evolve(folded, asDomainEvent<E>(event)),
+      });
+      const applied = commands.appliedBy(envelope.client, envelope.commandId);
       if (applied.length > 0) return answerRetry(applied, stream, commandHash, envelope.commandId);
       await this.answerRetriedRefusal(envelope, commandHash);
 
-      const revision = recorded.length > 0 ? recorded[recorded.length - 1].revision : -1n;
       checkIfMatch(stream, envelope.expectedRevision, revision);
-      const state = recorded.reduce((folded, event) => decider.evolve(folded, asDomainEvent<E>(event)), decider.initialState());
       const now = this.clock.now().toISOString();
       const command = { ...input, metadata: { actor: envelope.actor, now } } as unknown as C;
       const partners = await this.loadPartners(decider.referencedPartners(command, state));
@@ -102,7 +110,7 @@ export class CommandRunner {
         throw error;
       }
 
-      const events = chainEvents(stream, chainHeadOf(recorded[recorded.length - 1]), decided.map((event, index) => ({
+      const events = chainEvents(stream, chainHeadOf(last), decided.map((event, index) => ({
         id: eventIdFor(scopedCommandId(envelope.client, envelope.commandId), index),
         type: event.type,
         schemaVersion: EVENT_SCHEMA_VERSIONS[event.type],
@@ -142,11 +150,7 @@ export class CommandRunner {
 
   private async loadPartners(ids: readonly string[]): Promise<Map<string, PartnerState>> {
     const entries = await Promise.all(ids.map(async (id) => {
-      const recorded = await this.store.readStream(streamName('partner', id));
-      const state = recorded.reduce(
-        (folded, event) => partnerDecider.evolve(folded, asDomainEvent(event)),
-        partnerDecider.initialState(),
-      );
+      const { state } = await this.states.load(streamName('partner', id), PARTNER_FOLDING);
       return [id, state] as const;
     }));
     return new Map(entries);
@@ -176,6 +180,11 @@ export class CommandRunner {
   }
 }
 
+const PARTNER_FOLDING = {
+  initialState: partnerDecider.initialState,
+  evolve: (state: PartnerState, event: RecordedEvent) => partnerDecider.evolve(state, asDomainEvent(event)),
+};
+
 /** Stored events are trusted to be the domain's own: the store holds only what deciders produced. */
 function asDomainEvent<E>(event: RecordedEvent): E {
   return { type: event.type, data: event.data } as E;
@@ -192,7 +201,7 @@ function checkIfMatch(stream: string, expected: CommandEnvelope['expectedRevisio
   if (!matches) throw new RevisionMismatchError(stream, String(expected), actual);
 }
 
-function answerRetry(applied: RecordedEvent[], stream: string, commandHash: string, commandId: string): CommandResult {
+function answerRetry(applied: readonly RecordedEvent[], stream: string, commandHash: string, commandId: string): CommandResult {
   if (applied[0].metadata.commandHash !== commandHash) throw new IdempotencyKeyReusedError(commandId);
   const last = applied[applied.length - 1];
   return {

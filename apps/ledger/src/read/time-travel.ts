@@ -1,4 +1,4 @@
-import { type CustomerEvent, type CustomerView, evolveCustomerView, type ProjectedEvent, streamName } from '@ledger/domain';
+import { type CustomerEvent, type CustomerView, evolveCustomerView, inTransientScope, type ProjectedEvent, streamName } from '@ledger/domain';
 import { comparePositions, type EventStore, type Position, type RecordedEvent } from '@ledger/event-store';
 import { projectedEventOf, type ReadSide, recordedAtOf } from '@ledger/read-models';
 
@@ -35,15 +35,17 @@ export class TimeTravel {
     let last = snapshot?.recordedAt;
     let replayed = 0;
     const events = await this.store.readStream(streamName('customer', customerId), { fromRevision: BigInt(view?.eventsApplied ?? 0) });
-    for (const event of events) {
-      if (isBeyond(event, cutoff)) break;
-      const projected = projectedEventOf(event);
-      if (!projected) continue;
-      view = evolveCustomerView(view, projected as ProjectedEvent<CustomerEvent>);
-      position = event.position;
-      last = projected.recordedAt;
-      replayed += 1;
-    }
+    inTransientScope(() => {
+      for (const event of events) {
+        if (isBeyond(event, cutoff)) break;
+        const projected = projectedEventOf(event);
+        if (!projected) continue;
+        view = evolveCustomerView(view, projected as ProjectedEvent<CustomerEvent>);
+        position = event.position;
+        last = projected.recordedAt;
+        replayed += 1;
+      }
+    });
     const evaluatedAt = 'time' in cutoff ? new Date(cutoff.time).toISOString() : (last ?? new Date(0).toISOString());
     return { view, evaluatedAt, position, replayed };
   }

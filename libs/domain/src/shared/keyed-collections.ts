@@ -5,9 +5,47 @@ export type KeyedCollections<T> = {
 
 export type EntryOf<T, K extends keyof T> = T[K][keyof T[K]];
 
+/**
+ * Collections made within the running `inTransientScope`: no one outside that scope holds them yet, so they
+ * can be changed in place. Outside a scope there is none, and every update copies.
+ */
+let transient: WeakSet<object> | undefined;
+
+/**
+ * Runs `work` (synchronously) in a scope where the evolve functions' updates copy a collection the first time
+ * they touch it and change that copy in place afterwards. A fold of n events then costs O(n) rather than
+ * O(n²), and what the scope received stays untouched. Only the scope's result may be kept: the states it
+ * passed through share their collections.
+ */
+export function inTransientScope<T>(work: () => T): T {
+  const outer = transient;
+  transient = new WeakSet();
+  try {
+    return work();
+  } finally {
+    transient = outer;
+  }
+}
+
+/** `initial` evolved by every event, in one transient scope: linear in the number of events. */
+export function fold<S, E>(initial: S, events: Iterable<E>, evolve: (state: S, event: E) => S): S {
+  return inTransientScope(() => {
+    let state = initial;
+    for (const event of events) state = evolve(state, event);
+    return state;
+  });
+}
+
 /** A copy of `owner` whose `collection` holds `entry` under `id`: the immutable update evolve functions share. */
 export function putEntry<T, K extends KeyedCollections<T>>(owner: T, collection: K, id: string, entry: EntryOf<T, K>): T {
-  return { ...owner, [collection]: { ...(owner[collection] as object), [id]: entry } };
+  const current = owner[collection] as Record<string, EntryOf<T, K>>;
+  if (transient?.has(current)) {
+    current[id] = entry;
+    return owner;
+  }
+  const copy = { ...current, [id]: entry };
+  transient?.add(copy);
+  return { ...owner, [collection]: copy };
 }
 
 /** A copy of `owner` with the entry under `id` updated; `owner` itself when there is no such entry. */
