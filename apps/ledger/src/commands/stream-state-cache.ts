@@ -38,6 +38,11 @@ export class CommandIndex {
   }
 }
 
+interface Entry<S> extends StreamState<S> {
+  /** The collections this entry's state alone holds: folding more events changes them in place. */
+  readonly owned: WeakSet<object>;
+}
+
 interface Folding<S> {
   readonly initialState: () => S;
   readonly evolve: (state: S, event: RecordedEvent) => S;
@@ -48,9 +53,14 @@ interface Folding<S> {
  * since the last one on its stream: its cost does not grow with the stream's length. The store stays the
  * truth: every load asks it for what came after the cached revision. The least recently used streams are
  * dropped beyond `maxStreams`.
+ *
+ * A cached state is extended in place (its collections are owned by its entry), so a state handed out may
+ * later move ahead of the revision it was handed out with, by events that are already in the store. That
+ * is safe for deciding: a decision appends at the revision it loaded, and the store refuses that append
+ * whenever newer events exist, so a command decided on a state that moved ahead is decided again.
  */
 export class StreamStateCache {
-  private readonly entries = new Map<string, StreamState<unknown>>();
+  private readonly entries = new Map<string, Entry<unknown>>();
 
   constructor(
     private readonly store: EventStore,
@@ -58,26 +68,28 @@ export class StreamStateCache {
   ) {}
 
   async load<S>(stream: string, folding: Folding<S>): Promise<StreamState<S>> {
-    const cached = this.entries.get(stream) as StreamState<S> | undefined;
-    const from = cached ?? { revision: -1n, state: folding.initialState(), last: undefined, commands: new CommandIndex() };
-    const newer = await this.store.readStream(stream, { fromRevision: from.revision + 1n });
-    const current = newer.length === 0 ? from : extend(from, newer, folding);
-    this.remember(stream, current);
-    return current;
+    const cached = this.entries.get(stream) as Entry<S> | undefined;
+    const newer = await this.store.readStream(stream, { fromRevision: (cached?.revision ?? -1n) + 1n });
+    // Read again after the await: another load may have moved the entry on meanwhile.
+    const from = (this.entries.get(stream) as Entry<S> | undefined)
+      ?? { revision: -1n, state: folding.initialState(), last: undefined, commands: new CommandIndex(), owned: new WeakSet() };
+    const unseen = newer.filter((event) => event.revision > from.revision);
+    if (unseen.length === 0) return this.touch(stream, from);
+    let current: Entry<S>;
+    try {
+      from.commands.add(unseen);
+      current = { ...from, revision: unseen[unseen.length - 1].revision, last: unseen[unseen.length - 1], state: fold(from.state, unseen, folding.evolve, from.owned) };
+    } catch (error) {
+      this.entries.delete(stream); // a fold that failed half-way leaves nothing behind
+      throw error;
+    }
+    return this.touch(stream, current);
   }
 
-  private remember(stream: string, state: StreamState<unknown>): void {
-    const held = this.entries.get(stream);
-    // Two commands on one stream may load at once: keep the later revision.
-    if (held && held.revision > state.revision) return;
+  private touch<S>(stream: string, entry: Entry<S>): StreamState<S> {
     this.entries.delete(stream);
-    this.entries.set(stream, state);
+    this.entries.set(stream, entry);
     if (this.entries.size > this.maxStreams) this.entries.delete(this.entries.keys().next().value as string);
+    return entry;
   }
-}
-
-function extend<S>(from: StreamState<S>, newer: readonly RecordedEvent[], folding: Folding<S>): StreamState<S> {
-  from.commands.add(newer);
-  const last = newer[newer.length - 1];
-  return { revision: last.revision, state: fold(from.state, newer, folding.evolve), last, commands: from.commands };
 }

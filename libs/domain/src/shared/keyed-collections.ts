@@ -16,10 +16,13 @@ let transient: WeakSet<object> | undefined;
  * they touch it and change that copy in place afterwards. A fold of n events then costs O(n) rather than
  * O(n²), and what the scope received stays untouched. Only the scope's result may be kept: the states it
  * passed through share their collections.
+ *
+ * `owned` carries ownership from one scope to the next: an owner that alone holds a folded state (a cache)
+ * passes the same set each time it folds more events into that state, which then changes in place.
  */
-export function inTransientScope<T>(work: () => T): T {
+export function inTransientScope<T>(work: () => T, owned: WeakSet<object> = new WeakSet()): T {
   const outer = transient;
-  transient = new WeakSet();
+  transient = owned;
   try {
     return work();
   } finally {
@@ -28,12 +31,12 @@ export function inTransientScope<T>(work: () => T): T {
 }
 
 /** `initial` evolved by every event, in one transient scope: linear in the number of events. */
-export function fold<S, E>(initial: S, events: Iterable<E>, evolve: (state: S, event: E) => S): S {
+export function fold<S, E>(initial: S, events: Iterable<E>, evolve: (state: S, event: E) => S, owned?: WeakSet<object>): S {
   return inTransientScope(() => {
     let state = initial;
     for (const event of events) state = evolve(state, event);
     return state;
-  });
+  }, owned);
 }
 
 /** A copy of `owner` whose `collection` holds `entry` under `id`: the immutable update evolve functions share. */
