@@ -69,6 +69,8 @@ export interface CommandRunnerOptions {
  */
 export class CommandRunner {
   private readonly states: StreamStateCache;
+  /** The commands being decided now, by scoped command id. */
+  private readonly inFlight = new Map<string, Promise<CommandResult>>();
 
   constructor(
     private readonly store: EventStore,
@@ -79,7 +81,29 @@ export class CommandRunner {
     this.states = new StreamStateCache(store, options.cachedStreams ?? 10_000);
   }
 
+  /**
+   * Runs a command. Concurrent runs of one client's command id are decided once: the later ones wait for
+   * the first and are answered as its retries (or refused, when they carry another command).
+   */
   async run<C extends { type: string; data: unknown }, E extends LedgerEvent, S>(
+    decider: Decider<C, E, S>,
+    input: CommandInput<C>,
+    envelope: CommandEnvelope,
+  ): Promise<CommandResult> {
+    const key = scopedCommandId(envelope.client, envelope.commandId);
+    for (let running = this.inFlight.get(key); running; running = this.inFlight.get(key)) {
+      await running.catch(() => undefined);
+    }
+    const decided = this.decideAndAppend(decider, input, envelope);
+    this.inFlight.set(key, decided);
+    try {
+      return await decided;
+    } finally {
+      this.inFlight.delete(key);
+    }
+  }
+
+  private async decideAndAppend<C extends { type: string; data: unknown }, E extends LedgerEvent, S>(
     decider: Decider<C, E, S>,
     input: CommandInput<C>,
     envelope: CommandEnvelope,
@@ -144,6 +168,7 @@ export class CommandRunner {
           throw new RevisionMismatchError(stream, String(envelope.expectedRevision), error.actual);
         }
         if (attempt >= attempts) throw new ConcurrencyConflictError(stream, attempts);
+        await backOff(attempt);
       }
     }
   }
@@ -178,6 +203,12 @@ export class CommandRunner {
       recordedAt: now, command: input.data,
     });
   }
+}
+
+/** A pause before deciding again after a conflict: up to 2, 4, 8 … ms (capped at 50), drawn at random so racers spread out. */
+function backOff(attempt: number): Promise<void> {
+  const ceiling = Math.min(50, 2 ** attempt);
+  return new Promise((resolve) => setTimeout(resolve, Math.random() * ceiling));
 }
 
 const PARTNER_FOLDING = {

@@ -40,16 +40,27 @@ export class LedgerMetrics {
       if (!measured || Date.now() - measured.at > 1000) measured = { at: Date.now(), lag: readSide.lag(clock.now()) };
       return measured.lag;
     };
+    // A scrape answers even when the store does not: a lag that cannot be measured is NaN, not a failed scrape.
+    const lagOr = async (pick: (measured: { events: number; seconds: number }) => number): Promise<number> => {
+      try {
+        return pick(await lag());
+      } catch {
+        measured = undefined;
+        return Number.NaN;
+      }
+    };
     new Gauge({
-      name: 'ledger_projector_lag_events', help: 'Events in the log the read models have not applied yet.', registers: [this.registry],
+      name: 'ledger_projector_lag_events', help: 'Events in the log the read models have not applied yet (NaN while the store does not answer).',
+      registers: [this.registry],
       async collect() {
-        this.set((await lag()).events);
+        this.set(await lagOr((measured) => measured.events));
       },
     });
     new Gauge({
-      name: 'ledger_projector_lag_seconds', help: 'Age of the oldest event the read models have not applied yet.', registers: [this.registry],
+      name: 'ledger_projector_lag_seconds', help: 'Age of the oldest event the read models have not applied yet (NaN while the store does not answer).',
+      registers: [this.registry],
       async collect() {
-        this.set((await lag()).seconds);
+        this.set(await lagOr((measured) => measured.seconds));
       },
     });
     new Gauge({
