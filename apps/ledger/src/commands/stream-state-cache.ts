@@ -38,7 +38,12 @@ export class CommandIndex {
   }
 }
 
-interface Entry<S> extends StreamState<S> {
+/** One stream's cached state, changed in place as events are folded into it. */
+interface Entry<S> {
+  revision: bigint;
+  state: S;
+  last: RecordedEvent | undefined;
+  readonly commands: CommandIndex;
   /** The collections this entry's state alone holds: folding more events changes them in place. */
   readonly owned: WeakSet<object>;
 }
@@ -68,28 +73,30 @@ export class StreamStateCache {
   ) {}
 
   async load<S>(stream: string, folding: Folding<S>): Promise<StreamState<S>> {
-    const cached = this.entries.get(stream) as Entry<S> | undefined;
-    const newer = await this.store.readStream(stream, { fromRevision: (cached?.revision ?? -1n) + 1n });
-    // Read again after the await: another load may have moved the entry on meanwhile.
-    const from = (this.entries.get(stream) as Entry<S> | undefined)
+    const known = this.entries.get(stream) as Entry<S> | undefined;
+    const newer = await this.store.readStream(stream, { fromRevision: (known?.revision ?? -1n) + 1n });
+    // After the await: another load may have moved the entry on (or it was dropped; `known` still holds it).
+    const entry = (this.entries.get(stream) as Entry<S> | undefined) ?? known
       ?? { revision: -1n, state: folding.initialState(), last: undefined, commands: new CommandIndex(), owned: new WeakSet() };
-    const unseen = newer.filter((event) => event.revision > from.revision);
-    if (unseen.length === 0) return this.touch(stream, from);
-    let current: Entry<S>;
-    try {
-      from.commands.add(unseen);
-      current = { ...from, revision: unseen[unseen.length - 1].revision, last: unseen[unseen.length - 1], state: fold(from.state, unseen, folding.evolve, from.owned) };
-    } catch (error) {
-      this.entries.delete(stream); // a fold that failed half-way leaves nothing behind
-      throw error;
+    const unseen = newer.filter((event) => event.revision > entry.revision);
+    if (unseen.length > 0) {
+      try {
+        entry.commands.add(unseen);
+        entry.state = fold(entry.state, unseen, folding.evolve, entry.owned);
+        entry.last = unseen[unseen.length - 1];
+        entry.revision = entry.last.revision;
+      } catch (error) {
+        this.entries.delete(stream); // a fold that failed half-way leaves nothing behind
+        throw error;
+      }
     }
-    return this.touch(stream, current);
+    this.touch(stream, entry);
+    return { revision: entry.revision, state: entry.state, last: entry.last, commands: entry.commands };
   }
 
-  private touch<S>(stream: string, entry: Entry<S>): StreamState<S> {
+  private touch<S>(stream: string, entry: Entry<S>): void {
     this.entries.delete(stream);
     this.entries.set(stream, entry);
     if (this.entries.size > this.maxStreams) this.entries.delete(this.entries.keys().next().value as string);
-    return entry;
   }
 }
