@@ -1,7 +1,7 @@
 import { createRemoteJWKSet, errors, type JWTPayload, jwtVerify } from 'jose';
 import { type OidcConfig, SCOPES, type Scope } from '../config/ledger-config';
 import { HttpProblem } from '../problems/http-problem';
-import { type PartyPattern, parseActor, parsePartyPattern, type Principal, RESERVED_CLIENTS, SCOPES_NOT_FOR_BOUND_CREDENTIALS } from './principal';
+import { type PartyPattern, parseBoundParty, parsePartyPattern, type Principal, RESERVED_CLIENTS, SCOPES_NOT_FOR_BOUND_CREDENTIALS } from './principal';
 
 const CLIENT_ID = /^[A-Za-z0-9._:@-]{1,128}$/;
 
@@ -47,8 +47,8 @@ export class OidcVerifier {
     const actsFor = payload[this.config.actsForClaim];
     let boundActor: Principal['boundActor'];
     if (bound !== undefined) {
-      const actor = typeof bound === 'string' ? parseActor(bound) : undefined;
-      if (!actor || (actor.kind !== 'partner' && actor.kind !== 'customer') || actsFor !== undefined) {
+      const actor = parseBoundParty(bound);
+      if (!actor || actsFor !== undefined) {
         throw new InvalidAccessToken(`the ${this.config.actorClaim} claim is one partner:<id> or customer:<id>, without ${this.config.actsForClaim}`);
       }
       boundActor = actor;

@@ -46,6 +46,12 @@ export function parseActor(text: string): Actor | undefined {
   return { kind: match[1] as Actor['kind'], id: match[2] };
 }
 
+/** Parses the one party a credential is bound to: `partner:<id>` or `customer:<id>`; undefined otherwise. */
+export function parseBoundParty(text: unknown): Actor | undefined {
+  const actor = typeof text === 'string' ? parseActor(text) : undefined;
+  return actor && (actor.kind === 'partner' || actor.kind === 'customer') ? actor : undefined;
+}
+
 /** Parses a party pattern (`customer:*`, `partner:northwind`, `operator:self`, `system`); undefined when malformed. */
 export function parsePartyPattern(text: string): PartyPattern | undefined {
   if (text === 'system') return { kind: 'system' };

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { ConfigError, type LedgerConfig, SCOPES, type TokenDefinition } from '../config/ledger-config';
 import { ensurePrivateDirectory } from '@ledger/event-store';
 import {
-  type Credential, type PartyPattern, parseActor, parsePartyPattern, type Principal, RESERVED_CLIENTS, SCOPES_NOT_FOR_BOUND_CREDENTIALS,
+  type Credential, parseBoundParty, type PartyPattern, parsePartyPattern, type Principal, RESERVED_CLIENTS, SCOPES_NOT_FOR_BOUND_CREDENTIALS,
 } from './principal';
 
 export const ADMIN_TOKEN_FILE = 'admin-token';
@@ -47,7 +47,7 @@ function principalOf(definition: TokenDefinition): Principal {
   return {
     client: definition.client,
     scopes: new Set(definition.scopes),
-    boundActor: definition.actor ? parseActor(definition.actor) : undefined,
+    boundActor: parseBoundParty(definition.actor),
     actsFor: (definition.actsFor ?? []).map((text) => parsePartyPattern(text) as PartyPattern),
     credential,
   };
@@ -122,8 +122,7 @@ function checkDefinition(entry: Partial<TokenDefinition>, where: string): TokenD
     throw new ConfigError(`${where}: "scopes" lists some of ${SCOPES.join(', ')}`);
   }
   if (entry.actor !== undefined) {
-    const actor = typeof entry.actor === 'string' ? parseActor(entry.actor) : undefined;
-    if (!actor || (actor.kind !== 'partner' && actor.kind !== 'customer')) {
+    if (!parseBoundParty(entry.actor)) {
       throw new ConfigError(`${where}: "actor" is partner:<id> or customer:<id>`);
     }
     if (entry.actsFor !== undefined) throw new ConfigError(`${where}: a token bound to an "actor" has no "actsFor" list`);

@@ -66,9 +66,10 @@ export class CustomerQueriesController {
     if (asOf.asOf && asOf.asOfPosition) {
       throw new HttpProblem(400, 'VALIDATION_FAILED', 'Give asOf or asOfPosition, not both.');
     }
-    if (!this.access.mayReadCustomer(caller, customerId)) notFound();
+    const current = this.readSide.store.customer(customerId);
+    if (!this.access.mayReadCustomer(caller, customerId, current)) notFound();
     const cutoff = asOf.asOf ? { time: asOf.asOf } : asOf.asOfPosition ? { position: positionFromRequest(asOf.asOfPosition, 'asOfPosition') } : undefined;
-    if (!cutoff) return { view: this.readSide.store.customer(customerId) ?? notFound(), evaluatedAt: this.clock.now().toISOString() };
+    if (!cutoff) return { view: current ?? notFound(), evaluatedAt: this.clock.now().toISOString() };
     const past = await this.timeTravel.customerAsOf(customerId, cutoff);
     return { view: past.view ?? notFound(), evaluatedAt: past.evaluatedAt };
   }

@@ -6,13 +6,14 @@ import type { Principal } from '../auth/principal';
 import { Clock } from '../clock';
 import { QueryController, QueryEndpoint } from './query-controller.decorator';
 import { ExpiringGrantsQuery, pageAnswer } from './query.dto';
-import { partnerNotFound } from './read-access';
+import { ReadAccess } from './read-access';
 
 @QueryController('delegated-admin-grants', 'delegated admin queries')
 export class GrantQueriesController {
   constructor(
     private readonly readSide: ReadSide,
     private readonly clock: Clock,
+    private readonly access: ReadAccess,
   ) {}
 
   @QueryEndpoint('expiring', 'Delegated admin grants in force that end within the given number of days, soonest first',
@@ -21,12 +22,7 @@ export class GrantQueriesController {
     const limit = query.limit ?? 100;
     const now = this.clock.now().toISOString();
     const until = addDays(now, query.withinDays ?? 30);
-    const bound = caller.boundActor;
-    const partnerId = bound?.kind === 'partner' ? bound.id : query.partnerId;
-    if (bound?.kind === 'partner' && query.partnerId !== undefined && query.partnerId !== bound.id) {
-      partnerNotFound(query.partnerId);
-    }
-    const customerId = bound?.kind === 'customer' ? bound.id : undefined;
-    return pageAnswer(this.readSide.store.expiringGrants(now, until, { partnerId, customerId, cursor: query.cursor, limit }), limit);
+    const visible = this.access.expiringGrantsFilter(caller, query.partnerId);
+    return pageAnswer(this.readSide.store.expiringGrants(now, until, { ...visible, cursor: query.cursor, limit }), limit);
   }
 }

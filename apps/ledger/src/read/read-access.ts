@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { partnersOfCustomer, refuse } from '@ledger/domain';
+import { type CustomerView, partnersOfCustomer, refuse } from '@ledger/domain';
 import { ReadSide } from '@ledger/read-models';
 import type { Principal } from '../auth/principal';
 
@@ -13,10 +13,11 @@ import type { Principal } from '../auth/principal';
 export class ReadAccess {
   constructor(private readonly readSide: ReadSide) {}
 
-  mayReadCustomer({ boundActor: bound }: Principal, customerId: string): boolean {
+  /** `current`: the customer's current view, when the caller has already read it (saves reading it twice). */
+  mayReadCustomer({ boundActor: bound }: Principal, customerId: string, current?: CustomerView): boolean {
     if (!bound) return true;
     if (bound.kind === 'customer') return bound.id === customerId;
-    return bound.kind === 'partner' && this.partnersOf(customerId).has(bound.id);
+    return bound.kind === 'partner' && this.partnersOf(customerId, current).has(bound.id);
   }
 
   mayReadPartner({ boundActor: bound }: Principal, partnerId: string): boolean {
@@ -30,9 +31,20 @@ export class ReadAccess {
     return !bound || (bound.kind === 'partner' && bound.id === partnerId);
   }
 
-  private partnersOf(customerId: string): ReadonlySet<string> {
-    const view = this.readSide.store.customer(customerId);
-    return view ? partnersOfCustomer(view) : new Set();
+  /**
+   * Which expiring grants a reader sees: a partner-bound reader its own (naming another partner answers 404),
+   * a customer-bound reader those over its tenant, a service those it asks for.
+   */
+  expiringGrantsFilter({ boundActor: bound }: Principal, askedPartnerId: string | undefined): { partnerId?: string; customerId?: string } {
+    if (bound?.kind === 'partner') {
+      if (askedPartnerId !== undefined && askedPartnerId !== bound.id) partnerNotFound(askedPartnerId);
+      return { partnerId: bound.id };
+    }
+    return { partnerId: askedPartnerId, customerId: bound?.kind === 'customer' ? bound.id : undefined };
+  }
+
+  private partnersOf(customerId: string, current = this.readSide.store.customer(customerId)): ReadonlySet<string> {
+    return current ? partnersOfCustomer(current) : new Set();
   }
 }
 
