@@ -22,6 +22,8 @@ import { CustomersController } from './customers/customers.controller';
 import { correlationIdOf } from './http/correlation-id';
 import { LedgerMetrics } from './operations/metrics';
 import { OperationsController } from './operations/operations.controller';
+import { RepeatedLog } from './operations/repeated-log';
+import { StoreHealth } from './operations/store-health';
 import { PartnersController } from './partners/partners.controller';
 import { Scheduler } from './scheduler/scheduler';
 import { ProblemDetailsFilter } from './problems/problem-details.filter';
@@ -142,32 +144,39 @@ export class LedgerModule {
           inject: [EventStore],
           useFactory: (store: EventStore) => {
             const logger = new Logger('Projector');
+            const repeated = new RepeatedLog();
             return new ReadSide(store, {
               file: join(config.dataDir, 'read-models.sqlite'),
               batchSize: config.projectorBatchSize,
               lingerMs: config.projectorLingerMs,
-              onError: (error) => logger.error(`The projector failed and restarts from its checkpoint: ${String(error)}`),
+              onError: (error) => repeated.log(String(error), `The projector failed and restarts from its checkpoint: ${String(error)}`,
+                (line) => logger.error(line)),
             });
           },
         },
         { provide: LedgerMetrics, inject: [ReadSide, Clock], useFactory: (readSide: ReadSide, clock: Clock) => new LedgerMetrics(readSide, clock) },
+        { provide: StoreHealth, useValue: new StoreHealth(config.storeFaultWindowMs) },
         {
           provide: CommandRunner,
-          inject: [EventStore, RefusalLog, Clock],
-          useFactory: (store: EventStore, refusals: RefusalLog, clock: Clock) =>
-            new CommandRunner(store, refusals, clock, { policy: config.policy, maxAttempts: config.commandAttempts }),
+          inject: [EventStore, RefusalLog, Clock, StoreHealth],
+          useFactory: (store: EventStore, refusals: RefusalLog, clock: Clock, storeHealth: StoreHealth) =>
+            new CommandRunner(store, refusals, clock, { policy: config.policy, maxAttempts: config.commandAttempts, storeHealth }),
         },
         {
           provide: Scheduler,
           inject: [ReadSide, CommandRunner, Clock, LedgerMetrics],
           useFactory: (readSide: ReadSide, runner: CommandRunner, clock: Clock, metrics: LedgerMetrics) => {
             const logger = new Logger('Scheduler');
+            const repeated = new RepeatedLog();
             return new Scheduler(readSide, runner, clock, {
               intervalMs: config.schedulerIntervalMs,
-              onError: (error) => logger.error(`A scheduler run failed; the next one retries: ${String(error)}`),
+              onError: (error) => repeated.log(String(error), `A scheduler run failed; the next one retries: ${String(error)}`,
+                (line) => logger.error(line)),
               onFailure: (deadline, error) => {
                 metrics.schedulerFailures.inc({ kind: deadline.kind });
-                logger.warn(`Could not record the ${deadline.kind} of ${deadline.refId} (customer ${deadline.customerId}); the next run retries: ${String(error)}`);
+                repeated.log(`${deadline.kind} ${String(error)}`,
+                  `Could not record the ${deadline.kind} of ${deadline.refId} (customer ${deadline.customerId}); the next run retries: ${String(error)}`,
+                  (line) => logger.warn(line));
               },
             });
           },

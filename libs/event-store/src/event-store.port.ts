@@ -68,9 +68,23 @@ export class DuplicateEventIdError extends Error {
   }
 }
 
-/** The store cannot be reached or failed: the append may or may not have happened. */
+/**
+ * Why a store cannot serve: it cannot be reached (or is busy or closed), its disk is full, its disk or file
+ * failed, it may not be written, or its file is damaged.
+ */
+export type StoreFaultReason = 'unreachable' | 'busy' | 'closed' | 'disk-full' | 'io-error' | 'read-only' | 'corrupt';
+
+/** The store cannot be reached or failed: the append may or may not have happened (a retry with the same ids is safe). */
 export class EventStoreUnavailableError extends Error {
   override readonly name = 'EventStoreUnavailableError';
+
+  constructor(
+    message: string,
+    readonly reason: StoreFaultReason = 'unreachable',
+    options?: ErrorOptions,
+  ) {
+    super(message, options);
+  }
 }
 
 /**

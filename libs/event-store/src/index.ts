@@ -9,3 +9,4 @@ export * from './eventstoredb/eventstoredb-event-store';
 export * from './eventstoredb/esdb-mapping';
 export * from './eventstoredb/resubscribing-subscription';
 export * from './hash-chain';
+export * from './sqlite/storage-faults';

@@ -18,6 +18,7 @@ import {
   DuplicateEventIdError,
   eventIdFor,
   type EventStore,
+  EventStoreUnavailableError,
   type Position,
   type RecordedEvent,
   type RefusalLog,
@@ -60,6 +61,8 @@ export interface CommandRunnerOptions {
   readonly maxAttempts: number;
   /** How many streams' folded states are kept between commands (default 10,000). */
   readonly cachedStreams?: number;
+  /** Told whether the stores took each command (readiness follows it). */
+  readonly storeHealth?: { succeeded(): void; failed(error: EventStoreUnavailableError): void };
 }
 
 /**
@@ -97,7 +100,13 @@ export class CommandRunner {
     const decided = this.decideAndAppend(decider, input, envelope);
     this.inFlight.set(key, decided);
     try {
-      return await decided;
+      const result = await decided;
+      this.options.storeHealth?.succeeded();
+      return result;
+    } catch (error) {
+      if (error instanceof EventStoreUnavailableError) this.options.storeHealth?.failed(error);
+      else if (error instanceof CommandRefused) this.options.storeHealth?.succeeded();
+      throw error;
     } finally {
       this.inFlight.delete(key);
     }

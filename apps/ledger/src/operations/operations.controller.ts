@@ -8,6 +8,7 @@ import { Clock } from '../clock';
 import type { LedgerConfig } from '../config/ledger-config';
 import { LEDGER_CONFIG } from '../config/config.token';
 import { LedgerMetrics } from './metrics';
+import { StoreHealth } from './store-health';
 
 /** Liveness and readiness (public, for probes), metrics (public unless configured otherwise), and the rebuild (system scope). */
 @ApiTags('operations')
@@ -20,6 +21,7 @@ export class OperationsController {
     private readonly readSide: ReadSide,
     private readonly clock: Clock,
     private readonly metrics: LedgerMetrics,
+    private readonly storeHealth: StoreHealth,
     @Inject(LEDGER_CONFIG) private readonly config: LedgerConfig,
   ) {}
 
@@ -33,12 +35,16 @@ export class OperationsController {
 
   @Get('health/ready')
   @Public()
-  @ApiOperation({ summary: 'The event store answers and the read models are no further behind than LEDGER_READY_MAX_LAG_EVENTS' })
+  @ApiOperation({
+    summary: 'The event store answers and takes writes, and the read models are no further behind than LEDGER_READY_MAX_LAG_EVENTS',
+  })
   @HealthCheck()
   ready() {
     return this.health.check([
       async () => {
         const check = this.indicators.check('eventStore');
+        const fault = this.storeHealth.fault;
+        if (fault) return check.down({ ...fault });
         try {
           const head = await this.store.headPosition();
           return check.up({ head: head ? head.commit.toString() : null });
@@ -48,9 +54,14 @@ export class OperationsController {
       },
       async () => {
         const check = this.indicators.check('projector');
-        const lag = await this.readSide.lag(this.clock.now());
-        const details = { state: this.readSide.projectorState, lagEvents: lag.events, lagSeconds: lag.seconds, maxLagEvents: this.config.readyMaxLagEvents };
-        return this.readSide.projectorState !== 'failed' && lag.events <= this.config.readyMaxLagEvents ? check.up(details) : check.down(details);
+        const state = this.readSide.projectorState;
+        try {
+          const lag = await this.readSide.lag(this.clock.now());
+          const details = { state, lagEvents: lag.events, lagSeconds: lag.seconds, maxLagEvents: this.config.readyMaxLagEvents };
+          return state !== 'failed' && lag.events <= this.config.readyMaxLagEvents ? check.up(details) : check.down(details);
+        } catch (error) {
+          return check.down({ state, message: `The lag cannot be measured: ${(error as Error).message}` });
+        }
       },
     ]);
   }

@@ -1,9 +1,12 @@
 import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { CommandRefused, RULES, type RefusalCategory, type RuleId } from '@ledger/domain';
+import { EventStoreUnavailableError } from '@ledger/event-store';
 import { InvalidCursorError } from '@ledger/read-models';
 import { HttpProblem } from './http-problem';
 import { correlationIdOf } from '../http/correlation-id';
+import { RepeatedLog } from '../operations/repeated-log';
+import { RETRY_AFTER_SECONDS } from '../operations/store-health';
 
 const STATUS_BY_CATEGORY: Readonly<Record<RefusalCategory, number>> = {
   rule: 422,
@@ -19,20 +22,21 @@ const TITLES: Readonly<Record<number, string>> = {
   422: 'Unprocessable Content', 500: 'Internal Server Error', 503: 'Service Unavailable',
 };
 
-/** Turns every error into one RFC 9457 problem+json answer with a stable `code` and the correlation id. */
+/**
+ * Turns every error into one RFC 9457 problem+json answer with a stable `code` and the correlation id.
+ * Server-side failures are logged once per kind per interval (a full disk fails every request alike).
+ */
 @Catch()
 export class ProblemDetailsFilter implements ExceptionFilter {
   private readonly logger = new Logger('Problems');
+  private readonly repeated = new RepeatedLog();
 
   catch(error: unknown, host: ArgumentsHost): void {
     const http = host.switchToHttp();
     const request = http.getRequest<Request>();
     const response = http.getResponse<Response>();
     const problem = this.toProblem(error);
-    if (problem.status >= 500) {
-      this.logger.error(`${request.method} ${request.originalUrl} (correlation id ${correlationIdOf(request)}) failed: ` +
-        `${error instanceof Error ? error.stack : String(error)}`);
-    }
+    if (problem.status >= 500) this.logFailure(request, problem.code, error);
     const body = {
       type: `urn:relationship-ledger:problem:${problem.code}`,
       title: problem.title,
@@ -46,6 +50,16 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     if (response.headersSent) return;
     for (const [name, value] of Object.entries(problem.headers)) response.setHeader(name, value);
     response.status(problem.status).type('application/problem+json').send(JSON.stringify(body));
+  }
+
+  private logFailure(request: Request, code: string, error: unknown): void {
+    const what = `${request.method} ${request.originalUrl} (correlation id ${correlationIdOf(request)}) failed`;
+    const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+    if (error instanceof EventStoreUnavailableError || code === 'NOT_READY') {
+      this.repeated.log(`${code} ${message}`, `${what}: ${message}`, (line) => this.logger.warn(line));
+    } else {
+      this.repeated.log(`${code} ${message}`, `${what}: ${error instanceof Error ? error.stack : message}`, (line) => this.logger.error(line));
+    }
   }
 
   private toProblem(error: unknown): {
@@ -64,11 +78,17 @@ export class ProblemDetailsFilter implements ExceptionFilter {
       return titled(error.status, error.code, error.message, { ...error.extensions }, { ...error.headers });
     }
     if (error instanceof InvalidCursorError) return titled(400, 'INVALID_CURSOR', error.message);
+    if (error instanceof EventStoreUnavailableError) {
+      return titled(503, 'STORE_UNAVAILABLE', `The event store cannot serve now (${error.reason}); nothing was recorded unless a ` +
+        'position was returned, and retrying with the same Idempotency-Key is safe.', { reason: error.reason },
+        { 'Retry-After': String(RETRY_AFTER_SECONDS[error.reason]) });
+    }
     if (error instanceof HttpException) {
       const status = error.getStatus();
       const body = error.getResponse();
       if (status === 503 && typeof body === 'object' && body !== null && 'details' in body) {
-        return titled(503, 'NOT_READY', 'The service is not ready: see checks.', { checks: (body as { details: unknown }).details });
+        return titled(503, 'NOT_READY', 'The service is not ready: see checks.', { checks: (body as { details: unknown }).details },
+          { 'Retry-After': '5' });
       }
       const code = status === 404 ? 'ROUTE_NOT_FOUND' : status === 400 ? 'BAD_REQUEST' : `HTTP_${status}`;
       return titled(status, code, status === 404 ? 'No such route.' : error.message);

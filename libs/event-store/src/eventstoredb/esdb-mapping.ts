@@ -93,6 +93,6 @@ export function toPortError(error: unknown, stream: string, expected: ExpectedRe
   if (error instanceof WrongExpectedVersionError) {
     return new WrongExpectedRevisionError(stream, expected, fromCurrentRevision(error.actualVersion));
   }
-  if (isTransient(error)) return new EventStoreUnavailableError(`EventStoreDB is unavailable: ${(error as Error).message}`);
+  if (isTransient(error)) return new EventStoreUnavailableError(`EventStoreDB is unavailable: ${(error as Error).message}`, 'unreachable', { cause: error });
   return error;
 }

@@ -103,6 +103,14 @@ export class EventStoreDbEventStore extends EventStore {
   }
 
   override async readAll(options: ReadAllOptions): Promise<RecordedEvent[]> {
+    try {
+      return await this.readAllPages(options);
+    } catch (error) {
+      throw toPortError(error, '$all', 'any');
+    }
+  }
+
+  private async readAllPages(options: ReadAllOptions): Promise<RecordedEvent[]> {
     const events: RecordedEvent[] = [];
     let from: ReadPosition = options.after ?? START;
     for (;;) {
@@ -146,6 +154,14 @@ export class EventStoreDbEventStore extends EventStore {
   }
 
   override async headPosition(): Promise<Position | undefined> {
+    try {
+      return await this.scanForHead();
+    } catch (error) {
+      throw toPortError(error, '$all', 'any');
+    }
+  }
+
+  private async scanForHead(): Promise<Position | undefined> {
     for await (const resolved of this.client.readAll({ fromPosition: END, direction: BACKWARDS, maxCount: this.options.scanLimit ?? 10_000 })) {
       const event = toRecordedEvent(resolved);
       if (event && isLedgerStream(event.stream, this.prefixes)) return event.position;

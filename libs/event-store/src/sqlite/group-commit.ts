@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
 import { EventStoreUnavailableError } from '../event-store.port';
+import { sqliteFaultReason } from './storage-faults';
 
 interface Pending<T, R> {
   readonly item: T;
@@ -10,7 +11,8 @@ interface Pending<T, R> {
 /**
  * Writes that arrive in the same turn of the event loop share one transaction, and so one fsync
  * (group commit). Each write runs in its own savepoint: one that throws is rolled back and rejected alone,
- * the others commit. Promises settle only after COMMIT returned, so a resolved write is durable.
+ * the others commit. A storage fault (disk full, I/O error) fails the whole batch: SQLite may have rolled the
+ * transaction back already. Promises settle only after COMMIT returned, so a resolved write is durable.
  */
 export class GroupCommit<T, R> {
   private pending: Array<Pending<T, R>> = [];
@@ -62,6 +64,7 @@ export class GroupCommit<T, R> {
           outcomes.push({ ok: true, result: this.write(item) });
           this.statements.release.run();
         } catch (error) {
+          if (sqliteFaultReason(error)) throw error;
           this.statements.rollbackTo.run();
           this.statements.release.run();
           outcomes.push({ ok: false, error });
@@ -72,7 +75,8 @@ export class GroupCommit<T, R> {
       this.counters.writes += batch.length;
     } catch (error) {
       if (this.db.inTransaction) this.db.exec('ROLLBACK');
-      const failure = new EventStoreUnavailableError(`The write could not be committed: ${String(error)}`);
+      const failure = new EventStoreUnavailableError(`The write could not be committed: ${String(error)}`,
+        sqliteFaultReason(error) ?? 'io-error', { cause: error });
       for (const { reject } of batch) reject(failure);
       return;
     }

@@ -14,6 +14,7 @@ import {
 import type { Position } from '../position';
 import { GroupCommit } from './group-commit';
 import { openPrivateDatabase } from './private-files';
+import { guardStorage } from './storage-faults';
 
 export interface SqliteEventStoreOptions {
   /** The database file; created with its schema when missing. */
@@ -88,13 +89,13 @@ export class SqliteEventStore extends EventStore {
     events: readonly EventToAppend[],
     options: { expectedRevision: ExpectedRevision },
   ): Promise<AppendResult> {
-    if (this.closed) return Promise.reject(new EventStoreUnavailableError('The event store is closed'));
+    if (this.closed) return Promise.reject(new EventStoreUnavailableError('The event store is closed', 'closed'));
     if (events.length === 0) return Promise.reject(new RangeError('An append needs at least one event'));
     return this.appends.submit({ stream, events, expectedRevision: options.expectedRevision });
   }
 
   override async readStream(stream: string, options: { fromRevision?: bigint } = {}): Promise<RecordedEvent[]> {
-    const rows = this.statements.readStream.all(stream, options.fromRevision ?? 0n) as EventRow[];
+    const rows = guardStorage('Reading a stream', () => this.statements.readStream.all(stream, options.fromRevision ?? 0n)) as EventRow[];
     return rows.map(toRecordedEvent);
   }
 
@@ -107,12 +108,12 @@ export class SqliteEventStore extends EventStore {
   }
 
   override async headPosition(): Promise<Position | undefined> {
-    const head = this.statements.head.get() as bigint | null;
+    const head = guardStorage('Reading the head of the log', () => this.statements.head.get()) as bigint | null;
     return head === null ? undefined : { commit: head, prepare: head };
   }
 
   override async countEventsAfter(after?: Position): Promise<number> {
-    return this.statements.countAfter.get(after?.commit ?? -1n) as number;
+    return guardStorage('Counting the log', () => this.statements.countAfter.get(after?.commit ?? -1n)) as number;
   }
 
   override async close(): Promise<void> {
@@ -126,7 +127,7 @@ export class SqliteEventStore extends EventStore {
   /** @internal used by subscriptions. */
   readAllAfter(after: bigint, maxCount: number): RecordedEvent[] {
     if (this.closed) return [];
-    return (this.statements.readAll.all(after, maxCount) as EventRow[]).map(toRecordedEvent);
+    return (guardStorage('Reading the log', () => this.statements.readAll.all(after, maxCount)) as EventRow[]).map(toRecordedEvent);
   }
 
   /** @internal resolves on the next local append, after the poll interval, or on close. */

@@ -3,6 +3,7 @@ import { scopedCommandId } from '../event-ids';
 import { RefusalLog, type RefusalRecord, type StoredRefusal } from '../refusal-log';
 import { GroupCommit } from './group-commit';
 import { openPrivateDatabase } from './private-files';
+import { guardStorage } from './storage-faults';
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS refusals (
@@ -40,12 +41,12 @@ export class SqliteRefusalLog extends RefusalLog {
   }
 
   override async find(client: string, commandId: string): Promise<StoredRefusal | undefined> {
-    const row = this.statements.find.get(scopedCommandId(client, commandId)) as Row | undefined;
+    const row = guardStorage('Reading the refusal log', () => this.statements.find.get(scopedCommandId(client, commandId))) as Row | undefined;
     return row && toStored(row);
   }
 
   override async list({ after = 0n, limit }: { after?: bigint; limit: number }): Promise<StoredRefusal[]> {
-    return (this.statements.list.all(after, limit) as Row[]).map(toStored);
+    return (guardStorage('Reading the refusal log', () => this.statements.list.all(after, limit)) as Row[]).map(toStored);
   }
 
   override async close(): Promise<void> {
