@@ -208,11 +208,19 @@ describe('operations', () => {
     expect(ready.body.details.projector).toMatchObject({ status: 'up', lagEvents: 0, state: 'running' });
   });
 
-  it('rebuilds the read models on request (system scope only), and they answer as before', async () => {
+  it('rebuilds the read models on request (system scope only, 202 and a status to poll), and they answer as before', async () => {
     const server = ledger.app.getHttpServer();
+    const admin = `Bearer ${TOKENS.admin}`;
     await request(server).post('/admin/read-models/rebuild').set('Authorization', `Bearer ${TOKENS.reader}`).expect(403);
-    const rebuilt = await request(server).post('/admin/read-models/rebuild').set('Authorization', `Bearer ${TOKENS.admin}`).expect(201);
-    expect(rebuilt.body.events).toBe(3);
+    const started = await request(server).post('/admin/read-models/rebuild').set('Authorization', admin).expect(202);
+    expect(started.headers.location).toBe('/admin/read-models/rebuild');
+    expect(started.body).toMatchObject({ state: 'running', cause: 'requested' });
+    let status = started.body as { state: string; events?: number };
+    while (status.state === 'running') {
+      await new Promise((resolve) => setTimeout(resolve, 10));
+      status = (await request(server).get(started.headers.location).set('Authorization', admin).expect(200)).body;
+    }
+    expect(status).toMatchObject({ state: 'succeeded', events: 3 });
     const head = encodePositionToken((await ledger.store.headPosition())!);
     const view = await request(server).get('/customers/contoso/ownership').set('Authorization', `Bearer ${TOKENS.reader}`)
       .set('Ledger-Min-Position', head).expect(200);

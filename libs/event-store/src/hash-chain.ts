@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { setImmediate as nextMacrotask } from 'node:timers/promises';
 import canonicalize from 'canonicalize';
 import type { EventStore, EventToAppend, RecordedEvent } from './event-store.port';
 import { comparePositions, type Position } from './position';
@@ -131,7 +132,8 @@ export interface VerifyReport {
 
 /**
  * Recomputes every chain of the log, in order, up to `upTo` (inclusive; the whole log when absent), and the
- * digest of the streams' heads as of there. Stops at the first broken link.
+ * digest of the streams' heads as of there. Stops at the first broken link. Lets the event loop turn after
+ * each page, so a service verifying its log keeps answering.
  */
 export async function verifyLog(
   store: EventStore,
@@ -147,6 +149,7 @@ export async function verifyLog(
       position = event.position;
     }
     options.onProgress?.(verifier.eventsChecked);
+    await nextMacrotask();
   }
   return report(verifier, position);
 }

@@ -1,3 +1,4 @@
+import { setImmediate as nextMacrotask } from 'node:timers/promises';
 import { comparePositions, type EventStore, type Position, type RecordedEvent } from '@ledger/event-store';
 import type { ApplyOptions, ReadModelStore } from './read-model-store';
 
@@ -20,7 +21,9 @@ const NEXT_TURN = Symbol('next turn');
 /**
  * Feeds one read-model store from the event store: from the store's checkpoint, in batches, each batch and
  * its checkpoint in one transaction. Events come from a live subscription; a batch is cut when it is full
- * or when no further event is ready in this turn of the event loop.
+ * or when no further event is ready in this turn of the event loop. After each batch the projector lets the
+ * event loop turn: a store that hands over pages without I/O (SQLite) would otherwise keep HTTP, timers and
+ * the garbage collector's idle work waiting for a whole catch-up.
  */
 export class Projector {
   private running?: Promise<void>;
@@ -53,6 +56,7 @@ export class Projector {
       if (wanted.length === 0) return applied;
       applied += this.applyBatch(wanted);
       if (wanted.length < page.length) return applied;
+      await nextMacrotask();
     }
   }
 
@@ -114,6 +118,7 @@ export class Projector {
         if (batch.length >= batchSize) {
           this.applyBatch(batch);
           batch = [];
+          await nextMacrotask();
         }
       }
       if (batch.length > 0) this.applyBatch(batch);

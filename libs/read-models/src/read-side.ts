@@ -30,6 +30,21 @@ export interface RebuildReport {
   readonly seconds: number;
 }
 
+/** The latest rebuild, for an operator polling it. */
+export interface RebuildStatus {
+  readonly state: 'idle' | 'running' | 'succeeded' | 'failed';
+  /** Why it ran: asked for, or the read models were found damaged. */
+  readonly cause?: RebuildCause;
+  readonly startedAt?: string;
+  readonly finishedAt?: string;
+  /** Events read from the log (when it succeeded). */
+  readonly events?: number;
+  readonly seconds?: number;
+  readonly error?: string;
+}
+
+export type RebuildCause = 'requested' | 'damaged';
+
 /**
  * The read side of one service instance: the live read-model store, the projector feeding it (restarted
  * from its checkpoint when it fails), waits for a position, and rebuilds that swap a fresh copy in.
@@ -41,6 +56,7 @@ export class ReadSide {
   private restartTimer?: NodeJS.Timeout;
   private stopped = true;
   private rebuilding?: Promise<RebuildReport>;
+  private lastRebuild: RebuildStatus = { state: 'idle' };
 
   constructor(
     private readonly events: EventStore,
@@ -104,12 +120,28 @@ export class ReadSide {
     return { events, seconds: Number.isNaN(recordedAt) ? 0 : Math.max(0, (now.getTime() - recordedAt) / 1000) };
   }
 
+  get rebuildStatus(): RebuildStatus {
+    return this.lastRebuild;
+  }
+
   /**
    * Builds a fresh copy of the read models from the start of the log while the live one keeps serving,
    * then, caught up, swaps it in. One rebuild at a time: a second call joins the first.
    */
-  rebuild(): Promise<RebuildReport> {
-    this.rebuilding ??= this.rebuildOnce().finally(() => {
+  rebuild(cause: RebuildCause = 'requested'): Promise<RebuildReport> {
+    if (this.rebuilding) return this.rebuilding;
+    const startedAt = new Date().toISOString();
+    this.lastRebuild = { state: 'running', cause, startedAt };
+    this.rebuilding = this.rebuildOnce().then(
+      (report) => {
+        this.lastRebuild = { state: 'succeeded', cause, startedAt, finishedAt: new Date().toISOString(), ...report };
+        return report;
+      },
+      (error: unknown) => {
+        this.lastRebuild = { state: 'failed', cause, startedAt, finishedAt: new Date().toISOString(), error: String(error) };
+        throw error;
+      },
+    ).finally(() => {
       this.rebuilding = undefined;
     });
     return this.rebuilding;

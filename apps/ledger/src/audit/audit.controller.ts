@@ -1,10 +1,11 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { streamName, type StreamCategory } from '@ledger/domain';
-import { encodePositionToken, EventStore, type RecordedEvent, RefusalLog, verifyLog } from '@ledger/event-store';
+import { encodePositionToken, EventStore, type Position, type RecordedEvent, RefusalLog, verifyLog, type VerifyReport } from '@ledger/event-store';
 import { InvalidCursorError } from '@ledger/read-models';
 import { RequireScope } from '../auth/auth.guard';
 import { PathId } from '../http/ledger-id.pipe';
+import { HttpProblem } from '../problems/http-problem';
 import { positionFromRequest } from '../http/position-param';
 import { PageQuery, pageAnswer } from '../read/query.dto';
 import { DigestQuery, HistoryQuery } from './audit.dto';
@@ -23,12 +24,18 @@ function historyItem(event: RecordedEvent) {
   };
 }
 
+/** Digests of different positions computed at once, at most: each reads the whole log. */
+const MAX_DIGESTS_AT_ONCE = 2;
+
 /** What auditors read: every event of a customer or partner with its metadata, the refusals, and the log's digest. */
 @ApiTags('audit')
 @ApiBearerAuth()
 @RequireScope('audit')
 @Controller()
 export class AuditController {
+  /** Digests being computed, by the position asked for ('head' for the log as it is). */
+  private readonly digests = new Map<string, Promise<VerifyReport>>();
+
   constructor(
     private readonly store: EventStore,
     private readonly refusals: RefusalLog,
@@ -64,12 +71,29 @@ export class AuditController {
   })
   async digest(@Query() query: DigestQuery) {
     const upTo = query.at === undefined ? undefined : positionFromRequest(query.at, 'at');
-    const report = await verifyLog(this.store, { upTo });
+    const report = await this.digestOf(upTo);
     return {
       intact: !report.brokenLink, position: report.position && encodePositionToken(report.position),
       eventsChecked: report.eventsChecked, streams: report.streams, digest: report.digest,
       brokenLink: report.brokenLink && { ...report.brokenLink, revision: report.brokenLink.revision.toString() },
     };
+  }
+
+  /**
+   * Callers asking for the same position share one computation (it reads the whole log); a finished one is
+   * not kept, since an auditor asks again precisely to see whether the log changed.
+   */
+  private digestOf(upTo: Position | undefined): Promise<VerifyReport> {
+    const key = upTo ? encodePositionToken(upTo) : 'head';
+    const running = this.digests.get(key);
+    if (running) return running;
+    if (this.digests.size >= MAX_DIGESTS_AT_ONCE) {
+      throw new HttpProblem(503, 'AUDIT_BUSY', `${MAX_DIGESTS_AT_ONCE} digests of other positions are being computed; ask again shortly.`,
+        {}, { 'Retry-After': '5' });
+    }
+    const digest = verifyLog(this.store, { upTo }).finally(() => this.digests.delete(key));
+    this.digests.set(key, digest);
+    return digest;
   }
 
   private async history(category: StreamCategory, id: string, query: HistoryQuery) {

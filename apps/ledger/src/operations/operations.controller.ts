@@ -1,8 +1,8 @@
-import { Controller, Get, Header, Inject, Post } from '@nestjs/common';
+import { Controller, Get, Header, HttpCode, Inject, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiExcludeEndpoint, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckService, HealthIndicatorService } from '@nestjs/terminus';
 import { EventStore } from '@ledger/event-store';
-import { ReadSide, type RebuildReport } from '@ledger/read-models';
+import { ReadSide, type RebuildStatus } from '@ledger/read-models';
 import { Public, RequireScope } from '../auth/auth.guard';
 import { Clock } from '../clock';
 import type { LedgerConfig } from '../config/ledger-config';
@@ -68,10 +68,25 @@ export class OperationsController {
 
   @Post('admin/read-models/rebuild')
   @RequireScope('system')
+  @HttpCode(202)
+  @Header('Location', '/admin/read-models/rebuild')
   @ApiBearerAuth()
-  @ApiOperation({ summary: 'Rebuild the read models from the start of the log; the old copy serves until the new one is caught up' })
-  rebuild(): Promise<RebuildReport> {
-    return this.readSide.rebuild();
+  @ApiOperation({
+    summary: 'Start rebuilding the read models from the start of the log; the old copy serves until the new one is caught up',
+    description: 'Answers 202 at once; poll the Location (GET) for the outcome. A request while one runs joins it.',
+  })
+  rebuild(): RebuildStatus {
+    // The outcome is kept in the status; a failure is reported there (and logged by the read side's owner).
+    this.readSide.rebuild().catch(() => undefined);
+    return this.readSide.rebuildStatus;
+  }
+
+  @Get('admin/read-models/rebuild')
+  @RequireScope('system')
+  @ApiBearerAuth()
+  @ApiOperation({ summary: 'The latest rebuild: running, succeeded (events, seconds) or failed (error)' })
+  rebuildStatus(): RebuildStatus {
+    return this.readSide.rebuildStatus;
   }
 
   @Get('metrics')
