@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
-import { setImmediate as nextMacrotask } from 'node:timers/promises';
 import canonicalize from 'canonicalize';
 import type { EventStore, EventToAppend, RecordedEvent } from './event-store.port';
 import { comparePositions, type Position } from './position';
+import { TimeSlice } from './time-slice';
 
 /** The metadata fields that chain an event to the one before it in its stream. */
 export const HASH_KEY = 'hash';
@@ -132,24 +132,25 @@ export interface VerifyReport {
 
 /**
  * Recomputes every chain of the log, in order, up to `upTo` (inclusive; the whole log when absent), and the
- * digest of the streams' heads as of there. Stops at the first broken link. Lets the event loop turn after
- * each page, so a service verifying its log keeps answering.
+ * digest of the streams' heads as of there. Stops at the first broken link. Runs in time slices, so a
+ * service verifying its log keeps answering.
  */
 export async function verifyLog(
   store: EventStore,
   options: { upTo?: Position; pageSize?: number; onProgress?: (eventsChecked: number) => void } = {},
 ): Promise<VerifyReport> {
   const verifier = new ChainVerifier();
+  const slice = new TimeSlice();
   let position: Position | undefined;
-  for (let page = await store.readAll({ maxCount: options.pageSize ?? 2000 }); page.length > 0;
-    page = await store.readAll({ after: position, maxCount: options.pageSize ?? 2000 })) {
+  for (let page = await store.readAll({ maxCount: options.pageSize ?? 1000 }); page.length > 0;
+    page = await store.readAll({ after: position, maxCount: options.pageSize ?? 1000 })) {
     for (const event of page) {
       if (options.upTo && comparePositions(event.position, options.upTo) > 0) return report(verifier, position);
       if (!verifier.check(event)) return report(verifier, position);
       position = event.position;
+      if (slice.due()) await slice.pause();
     }
     options.onProgress?.(verifier.eventsChecked);
-    await nextMacrotask();
   }
   return report(verifier, position);
 }

@@ -10,3 +10,4 @@ export * from './eventstoredb/esdb-mapping';
 export * from './eventstoredb/resubscribing-subscription';
 export * from './hash-chain';
 export * from './sqlite/storage-faults';
+export * from './time-slice';

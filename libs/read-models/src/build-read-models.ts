@@ -24,7 +24,7 @@ export async function buildReadModels(
   const store = new ReadModelStore(file, { bulkLoad: true });
   let built = false;
   try {
-    const builder = new Projector(events, store, { batchSize: options.batchSize ?? 5000 });
+    const builder = new Projector(events, store, { batchSize: options.batchSize ?? 1000 });
     await builder.catchUp(options.upTo);
     if (options.beforeFinish) {
       await options.beforeFinish();

@@ -1,5 +1,4 @@
-import { setImmediate as nextMacrotask } from 'node:timers/promises';
-import { comparePositions, type EventStore, type Position, type RecordedEvent } from '@ledger/event-store';
+import { comparePositions, type EventStore, type Position, type RecordedEvent, TimeSlice } from '@ledger/event-store';
 import type { ApplyOptions, ReadModelStore } from './read-model-store';
 
 export interface ProjectorOptions extends ApplyOptions {
@@ -21,8 +20,8 @@ const NEXT_TURN = Symbol('next turn');
 /**
  * Feeds one read-model store from the event store: from the store's checkpoint, in batches, each batch and
  * its checkpoint in one transaction. Events come from a live subscription; a batch is cut when it is full
- * or when no further event is ready in this turn of the event loop. After each batch the projector lets the
- * event loop turn: a store that hands over pages without I/O (SQLite) would otherwise keep HTTP, timers and
+  * or when no further event is ready in this turn of the event loop. Between batches the projector lets the
+ * event loop turn once a time slice is used up: a store that hands over pages without I/O (SQLite) would otherwise keep HTTP, timers and
  * the garbage collector's idle work waiting for a whole catch-up.
  */
 export class Projector {
@@ -49,6 +48,7 @@ export class Projector {
   /** Reads the log page by page until it has applied everything there is now (or up to `upTo`, inclusive). */
   async catchUp(upTo?: Position): Promise<number> {
     const batchSize = this.options.batchSize ?? 1000;
+    const slice = new TimeSlice();
     let applied = 0;
     for (;;) {
       const page = await this.events.readAll({ after: this.store.checkpoint()?.position, maxCount: batchSize });
@@ -56,7 +56,7 @@ export class Projector {
       if (wanted.length === 0) return applied;
       applied += this.applyBatch(wanted);
       if (wanted.length < page.length) return applied;
-      await nextMacrotask();
+      if (slice.due()) await slice.pause();
     }
   }
 
@@ -100,6 +100,7 @@ export class Projector {
     const subscription = this.events.subscribeToAll({ after: this.store.checkpoint()?.position });
     this.subscriptionClose = () => subscription.close();
     const iterator = subscription[Symbol.asyncIterator]();
+    const slice = new TimeSlice();
     let batch: RecordedEvent[] = [];
     let next = iterator.next();
     try {
@@ -118,7 +119,7 @@ export class Projector {
         if (batch.length >= batchSize) {
           this.applyBatch(batch);
           batch = [];
-          await nextMacrotask();
+          if (slice.due()) await slice.pause();
         }
       }
       if (batch.length > 0) this.applyBatch(batch);

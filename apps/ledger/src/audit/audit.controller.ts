@@ -5,6 +5,7 @@ import { encodePositionToken, EventStore, type Position, type RecordedEvent, Ref
 import { InvalidCursorError } from '@ledger/read-models';
 import { RequireScope } from '../auth/auth.guard';
 import { PathId } from '../http/ledger-id.pipe';
+import { LedgerMetrics } from '../operations/metrics';
 import { HttpProblem } from '../problems/http-problem';
 import { positionFromRequest } from '../http/position-param';
 import { PageQuery, pageAnswer } from '../read/query.dto';
@@ -39,6 +40,7 @@ export class AuditController {
   constructor(
     private readonly store: EventStore,
     private readonly refusals: RefusalLog,
+    private readonly metrics: LedgerMetrics,
   ) {}
 
   @Get('customers/:customerId/history')
@@ -91,6 +93,7 @@ export class AuditController {
       throw new HttpProblem(503, 'AUDIT_BUSY', `${MAX_DIGESTS_AT_ONCE} digests of other positions are being computed; ask again shortly.`,
         {}, { 'Retry-After': '5' });
     }
+    this.metrics.auditDigests.inc();
     const digest = verifyLog(this.store, { upTo }).finally(() => this.digests.delete(key));
     this.digests.set(key, digest);
     return digest;

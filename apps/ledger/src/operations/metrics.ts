@@ -26,6 +26,11 @@ export class LedgerMetrics {
     labelNames: ['outcome'] as const, registers: [this.registry],
   });
 
+  readonly auditDigests = new Counter({
+    name: 'ledger_audit_digests_total', help: 'Digests of the log computed; callers asking for one position at once share one.',
+    registers: [this.registry],
+  });
+
   readonly requestDuration = new Histogram({
     name: 'ledger_http_request_duration_seconds', help: 'HTTP request latency by method, route and status.',
     labelNames: ['method', 'route', 'status'] as const, registers: [this.registry],
