@@ -8,7 +8,7 @@ import { LoggerModule } from 'nestjs-pino';
 import { pino } from 'pino';
 import { pinoHttp } from 'pino-http';
 import { ensurePrivateDirectory, EventStore, EventStoreDbEventStore, RefusalLog, SqliteEventStore, SqliteRefusalLog } from '@ledger/event-store';
-import { ReadSide } from '@ledger/read-models';
+import { damagedCopyOf, ReadSide } from '@ledger/read-models';
 import { AuditController } from './audit/audit.controller';
 import { AuthGuard } from './auth/auth.guard';
 import { TokenRegistry, TokensFileWatcher } from './auth/token-registry';
@@ -151,6 +151,8 @@ export class LedgerModule {
               lingerMs: config.projectorLingerMs,
               onError: (error) => repeated.log(String(error), `The projector failed and restarts from its checkpoint: ${String(error)}`,
                 (line) => logger.error(line)),
+              onDamaged: (error) => logger.error(`The read models are damaged (${String(error)}); the file is set aside as ` +
+                `${damagedCopyOf(join(config.dataDir, 'read-models.sqlite'))} and rebuilt from the log, and queries answer 503 until then`),
             });
           },
         },

@@ -15,7 +15,7 @@ import {
   type ProjectedEvent,
   type Right,
 } from '@ledger/domain';
-import { asSqliteBound, comparePositions, openPrivateDatabase, type Position, type RecordedEvent } from '@ledger/event-store';
+import { asSqliteBound, comparePositions, openPrivateDatabase, type Position, type RecordedEvent, sqliteFaultReason } from '@ledger/event-store';
 import { projectedEventOf } from './projected-event';
 
 const SCHEMA = `
@@ -67,6 +67,18 @@ export interface ReadModelStoreOptions {
    * {@link ReadModelStore.finishBulkLoad}. A crash leaves a file to throw away, never one to serve.
    */
   readonly bulkLoad?: boolean;
+  /** Called when SQLite reports the file damaged (the call then throws {@link ReadModelsUnavailableError}). */
+  readonly onDamaged?: (error: unknown) => void;
+}
+
+/** The read models cannot answer now: they are damaged and being rebuilt, or still being built. */
+export class ReadModelsUnavailableError extends Error {
+  override readonly name = 'ReadModelsUnavailableError';
+}
+
+/** Whether an error says the read-model file is damaged (rather than busy, full, or the statement wrong). */
+export function isDamaged(error: unknown): boolean {
+  return sqliteFaultReason(error) === 'corrupt';
 }
 
 /** Which link roles give a right (see `supportRights` in the domain). */
@@ -159,7 +171,7 @@ export class ReadModelStore {
 
   constructor(
     readonly file: string,
-    options: ReadModelStoreOptions = {},
+    private readonly options: ReadModelStoreOptions = {},
   ) {
     this.db = openPrivateDatabase(file);
     if (options.bulkLoad) {
@@ -210,18 +222,41 @@ export class ReadModelStore {
     };
   }
 
+  /** SQLite's quick_check: whether the file's pages and records are well formed (not that they are up to date). */
+  quickCheck(): { ok: boolean; findings: string[] } {
+    const findings = this.db.pragma('quick_check(10)', { simple: false }) as Array<{ quick_check: string }>;
+    const messages = findings.map((row) => row.quick_check);
+    return { ok: messages.length === 1 && messages[0] === 'ok', findings: messages };
+  }
+
+  /** Runs a call on the file; damage found on the way is reported and answered as unavailable, not as a 500. */
+  private guard<T>(call: () => T): T {
+    try {
+      return call();
+    } catch (error) {
+      if (!isDamaged(error)) throw error;
+      this.options.onDamaged?.(error);
+      throw new ReadModelsUnavailableError(`The read models are damaged and are being rebuilt from the log: ${(error as Error).message}`,
+        { cause: error });
+    }
+  }
+
   checkpoint(): Checkpoint | undefined {
+    return this.guard(() => this.readCheckpoint());
+  }
+
+  private readCheckpoint(): Checkpoint | undefined {
     const row = this.statements.checkpoint.get() as { commit_position: bigint; prepare_position: bigint; events_seen: bigint } | undefined;
     return row && { position: { commit: row.commit_position, prepare: row.prepare_position }, eventsSeen: Number(row.events_seen) };
   }
 
   customer(customerId: string): CustomerView | undefined {
-    const view = this.statements.customer.get(customerId) as string | undefined;
+    const view = this.guard(() => this.statements.customer.get(customerId)) as string | undefined;
     return view === undefined ? undefined : (JSON.parse(view) as CustomerView);
   }
 
   partner(partnerId: string): PartnerView | undefined {
-    const view = this.statements.partner.get(partnerId) as string | undefined;
+    const view = this.guard(() => this.statements.partner.get(partnerId)) as string | undefined;
     return view === undefined ? undefined : (JSON.parse(view) as PartnerView);
   }
 
@@ -232,8 +267,8 @@ export class ReadModelStore {
    */
   apply(events: readonly RecordedEvent[], options: ApplyOptions = {}): number {
     // One transient scope per batch: a view touched by many events of the batch is copied once, not per event.
-    return this.db.transaction(() => inTransientScope(() => {
-      const checkpoint = this.checkpoint();
+    return this.guard(() => this.db.transaction(() => inTransientScope(() => {
+      const checkpoint = this.readCheckpoint();
       const customers = new Map<string, { stored: CustomerView | null; view: CustomerView | null }>();
       const partners = new Map<string, PartnerView | null>();
       let last: RecordedEvent | undefined;
@@ -272,7 +307,7 @@ export class ReadModelStore {
       }
       this.statements.putCheckpoint.run(last.position.commit, last.position.prepare, (checkpoint?.eventsSeen ?? 0) + seen);
       return projected;
-    }))();
+    }))());
   }
 
   /** Writes the view, and its links and deadlines where they changed (a term end, say, changes no link). */
@@ -297,9 +332,9 @@ export class ReadModelStore {
 
   /** The latest snapshot of a customer's view at or before a time, or a position. */
   snapshotBefore(customerId: string, cutoff: { time: string } | { position: Position }): Snapshot | undefined {
-    const row = ('time' in cutoff
+    const row = this.guard(() => ('time' in cutoff
       ? this.statements.snapshotAtTime.get(customerId, cutoff.time)
-      : this.statements.snapshotAtPosition.get(customerId, asSqliteBound(cutoff.position.commit), asSqliteBound(cutoff.position.prepare))) as
+      : this.statements.snapshotAtPosition.get(customerId, asSqliteBound(cutoff.position.commit), asSqliteBound(cutoff.position.prepare)))) as
       { commit_position: bigint; prepare_position: bigint; recorded_at: string; view: string } | undefined;
     return row && {
       view: JSON.parse(row.view) as CustomerView,
@@ -310,7 +345,7 @@ export class ReadModelStore {
 
   /** Deadlines due at or before `now`, oldest first: what the scheduler records next. */
   dueDeadlines(now: string, limit: number): Deadline[] {
-    return (this.statements.dueDeadlines.all(now, limit) as Array<{ customer_id: string; kind: Deadline['kind']; ref_id: string; due_at: string }>)
+    return (this.guard(() => this.statements.dueDeadlines.all(now, limit)) as Array<{ customer_id: string; kind: Deadline['kind']; ref_id: string; due_at: string }>)
       .map((row) => ({ customerId: row.customer_id, kind: row.kind, refId: row.ref_id, dueAt: row.due_at }));
   }
 
@@ -322,7 +357,7 @@ export class ReadModelStore {
   /** The customers a partner may do `right` for at `now`, by customer id. */
   partnerCustomers(partnerId: string, right: Right, now: string, options: { cursor?: string; limit: number }): Page<PartnerCustomer> {
     const [after] = decodeCursor(options.cursor, 1) ?? [''];
-    const rows = this.statements.partnerCustomers[right].all(partnerId, after, now, options.limit + 1) as Array<{ customer_id: string; via: string }>;
+    const rows = this.guard(() => this.statements.partnerCustomers[right].all(partnerId, after, now, options.limit + 1)) as Array<{ customer_id: string; via: string }>;
     return page(rows, options.limit, (row) => ({ customerId: row.customer_id, via: JSON.parse(row.via) as PartnerCustomer['via'] }),
       (row) => [row.customer_id]);
   }
@@ -330,7 +365,7 @@ export class ReadModelStore {
   /** For a provider: the customers of its relationships that an indirect reseller is linked to, by reseller. */
   resellerCustomers(providerId: string, options: { cursor?: string; limit: number }): Page<ResellerCustomer> {
     const [reseller, customer, ref] = decodeCursor(options.cursor, 3) ?? ['', '', ''];
-    const rows = this.statements.resellerCustomers.all(providerId, reseller, customer, ref, options.limit + 1) as Array<{
+    const rows = this.guard(() => this.statements.resellerCustomers.all(providerId, reseller, customer, ref, options.limit + 1)) as Array<{
       partner_id: string; customer_id: string; ref_id: string;
     }>;
     return page(rows, options.limit, (row) => ({ resellerId: row.partner_id, customerId: row.customer_id, relationshipId: row.ref_id }),
@@ -346,9 +381,9 @@ export class ReadModelStore {
     const [endsAt, customer, ref] = decodeCursor(options.cursor, 3) ?? ['', '', ''];
     const partnerId = options.partnerId ?? null;
     const customerId = options.customerId ?? null;
-    const rows = this.statements.expiringGrants.all(
+    const rows = this.guard(() => this.statements.expiringGrants.all(
       now, until, partnerId, partnerId, customerId, customerId, endsAt, customer, ref, options.limit + 1,
-    ) as Array<{
+    )) as Array<{
       customer_id: string; ref_id: string; partner_id: string; roles: string; ends_at: string;
     }>;
     return page(rows, options.limit, (row) => ({

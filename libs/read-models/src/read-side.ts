@@ -1,9 +1,10 @@
-import { renameSync } from 'node:fs';
+import { existsSync, renameSync } from 'node:fs';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { comparePositions, type EventStore, type Position } from '@ledger/event-store';
 import { buildReadModels, removeDatabase } from './build-read-models';
 import { recordedAtOf } from './projected-event';
 import { Projector, type ProjectorOptions } from './projector';
-import { ReadModelStore } from './read-model-store';
+import { isDamaged, ReadModelsUnavailableError, ReadModelStore } from './read-model-store';
 
 export interface ReadSideOptions {
   /** The read models' SQLite file. */
@@ -14,6 +15,8 @@ export interface ReadSideOptions {
   /** Wait before a failed projector is restarted from its checkpoint (ms). */
   readonly restartDelayMs?: number;
   readonly onError?: (error: unknown) => void;
+  /** Called when the read-model file is found damaged (at start or later); it is then set aside and rebuilt. */
+  readonly onDamaged?: (error: unknown) => void;
   /** Passed to the live projector (tests inject faults here). */
   readonly beforeEach?: ProjectorOptions['beforeEach'];
 }
@@ -45,9 +48,16 @@ export interface RebuildStatus {
 
 export type RebuildCause = 'requested' | 'damaged';
 
+/** Where a damaged read-model file is moved (the one before it is dropped), for whoever wants to look at it. */
+export function damagedCopyOf(file: string): string {
+  return `${file}.damaged`;
+}
+
 /**
  * The read side of one service instance: the live read-model store, the projector feeding it (restarted
  * from its checkpoint when it fails), waits for a position, and rebuilds that swap a fresh copy in.
+ * A damaged file (SQLite's quick_check at start, or damage met later by a query or the projector) is set
+ * aside and rebuilt from the log; queries answer {@link ReadModelsUnavailableError} meanwhile.
  */
 export class ReadSide {
   private current: ReadModelStore;
@@ -57,22 +67,39 @@ export class ReadSide {
   private stopped = true;
   private rebuilding?: Promise<RebuildReport>;
   private lastRebuild: RebuildStatus = { state: 'idle' };
+  /** Set while damaged read models are replaced: queries are refused until the rebuild is in. */
+  private healing?: Promise<void>;
+  private damageAtStart?: unknown;
 
   constructor(
     private readonly events: EventStore,
     private readonly options: ReadSideOptions,
   ) {
-    this.current = new ReadModelStore(options.file);
+    // A rebuild killed midway leaves its scratch copy: it is never served, so it goes.
+    removeDatabase(this.scratchFile);
+    this.current = this.openChecked();
     this.projector = this.liveProjector();
   }
 
-  /** The store queries read: always the live one, also across a rebuild's swap. */
+  /** The store queries read: always the live one, also across a rebuild's swap; none while damaged ones are replaced. */
   get store(): ReadModelStore {
+    if (this.healing) throw new ReadModelsUnavailableError('The read models were found damaged and are being rebuilt from the log.');
     return this.current;
   }
 
+  /** False while damaged read models are being replaced. */
+  get available(): boolean {
+    return this.healing === undefined;
+  }
+
+  /** How far the read models have come; none while they are damaged (the healer takes it from there). */
   get position(): Position | undefined {
-    return this.current.checkpoint()?.position;
+    try {
+      return this.current.checkpoint()?.position;
+    } catch (error) {
+      if (error instanceof ReadModelsUnavailableError) return undefined;
+      throw error;
+    }
   }
 
   get projectorState(): Projector['state'] {
@@ -81,12 +108,19 @@ export class ReadSide {
 
   start(): void {
     this.stopped = false;
+    if (this.damageAtStart !== undefined) {
+      const damage = this.damageAtStart;
+      this.damageAtStart = undefined;
+      this.heal(damage, { setAside: false });
+      return;
+    }
     this.projector.start();
   }
 
   async stop(): Promise<void> {
     this.stopped = true;
     clearTimeout(this.restartTimer);
+    await this.healing;
     await this.rebuilding?.catch(() => undefined);
     await this.projector.stop();
     this.current.close();
@@ -147,8 +181,75 @@ export class ReadSide {
     return this.rebuilding;
   }
 
+  private get scratchFile(): string {
+    return `${this.options.file}.rebuild`;
+  }
+
+  /** Opens the live file, checked by SQLite's quick_check; a damaged one is set aside for an empty one, to be rebuilt at start. */
+  private openChecked(): ReadModelStore {
+    let store: ReadModelStore | undefined;
+    try {
+      store = this.open();
+      const check = store.quickCheck();
+      if (check.ok) return store;
+      this.damageAtStart = new Error(`quick_check found: ${check.findings.join('; ')}`);
+    } catch (error) {
+      if (!isDamaged(error)) throw error;
+      this.damageAtStart = error;
+    }
+    store?.close();
+    this.options.onDamaged?.(this.damageAtStart);
+    this.setAside();
+    return this.open();
+  }
+
+  private open(): ReadModelStore {
+    return new ReadModelStore(this.options.file, { onDamaged: (error) => this.heal(error, { setAside: true }) });
+  }
+
+  private setAside(): void {
+    const file = this.options.file;
+    const copy = damagedCopyOf(file);
+    removeDatabase(copy);
+    for (const suffix of ['', '-wal', '-shm']) {
+      if (existsSync(file + suffix)) renameSync(file + suffix, copy + suffix);
+    }
+  }
+
+  /**
+   * Replaces damaged read models: stops the projector, sets the file aside for an empty one, and rebuilds
+   * from the log (trying again after a pause while the log cannot be read). Queries are refused until done.
+   */
+  private heal(damage: unknown, { setAside }: { setAside: boolean }): void {
+    if (this.healing || this.stopped) return;
+    if (setAside) this.options.onDamaged?.(damage);
+    this.healing = (async () => {
+      clearTimeout(this.restartTimer);
+      if (setAside) {
+        await this.projector.stop();
+        await this.rebuilding?.catch(() => undefined);
+        this.current.close();
+        this.setAside();
+        this.current = this.open();
+        this.projector = this.liveProjector();
+      }
+      while (!this.stopped) {
+        try {
+          await this.rebuild('damaged');
+          return;
+        } catch (error) {
+          this.options.onError?.(error);
+          await sleep(this.options.restartDelayMs ?? 1000);
+        }
+      }
+    })().finally(() => {
+      this.healing = undefined;
+      this.notify();
+    });
+  }
+
   private async rebuildOnce(): Promise<RebuildReport> {
-    const scratchFile = `${this.options.file}.rebuild`;
+    const scratchFile = this.scratchFile;
     let liveStopped = false;
     let report: RebuildReport;
     try {
@@ -166,7 +267,7 @@ export class ReadSide {
     this.current.close();
     removeDatabase(this.options.file);
     renameSync(scratchFile, this.options.file);
-    this.current = new ReadModelStore(this.options.file);
+    this.current = this.open();
     this.projector = this.liveProjector();
     if (!this.stopped) this.projector.start();
     this.notify();
@@ -180,6 +281,8 @@ export class ReadSide {
       beforeEach: this.options.beforeEach,
       onBatch: () => this.notify(),
       onError: (error) => {
+        // Damage is the healer's to handle: restarting on a damaged file would fail every second.
+        if (this.healing) return;
         this.options.onError?.(error);
         if (this.stopped) return;
         this.restartTimer = setTimeout(() => {

@@ -54,11 +54,12 @@ export class OperationsController {
       },
       async () => {
         const check = this.indicators.check('projector');
-        const state = this.readSide.projectorState;
+        const state = this.readSide.available ? this.readSide.projectorState : 'rebuilding-damaged-read-models';
         try {
           const lag = await this.readSide.lag(this.clock.now());
           const details = { state, lagEvents: lag.events, lagSeconds: lag.seconds, maxLagEvents: this.config.readyMaxLagEvents };
-          return state !== 'failed' && lag.events <= this.config.readyMaxLagEvents ? check.up(details) : check.down(details);
+          const ok = this.readSide.available && state !== 'failed' && lag.events <= this.config.readyMaxLagEvents;
+          return ok ? check.up(details) : check.down(details);
         } catch (error) {
           return check.down({ state, message: `The lag cannot be measured: ${(error as Error).message}` });
         }

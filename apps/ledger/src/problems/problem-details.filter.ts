@@ -2,7 +2,7 @@ import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, Logger 
 import type { Request, Response } from 'express';
 import { CommandRefused, RULES, type RefusalCategory, type RuleId } from '@ledger/domain';
 import { EventStoreUnavailableError } from '@ledger/event-store';
-import { InvalidCursorError } from '@ledger/read-models';
+import { InvalidCursorError, ReadModelsUnavailableError } from '@ledger/read-models';
 import { HttpProblem } from './http-problem';
 import { correlationIdOf } from '../http/correlation-id';
 import { RepeatedLog } from '../operations/repeated-log';
@@ -55,7 +55,7 @@ export class ProblemDetailsFilter implements ExceptionFilter {
   private logFailure(request: Request, code: string, error: unknown): void {
     const what = `${request.method} ${request.originalUrl} (correlation id ${correlationIdOf(request)}) failed`;
     const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-    if (error instanceof EventStoreUnavailableError || code === 'NOT_READY') {
+    if (error instanceof EventStoreUnavailableError || error instanceof ReadModelsUnavailableError || code === 'NOT_READY') {
       this.repeated.log(`${code} ${message}`, `${what}: ${message}`, (line) => this.logger.warn(line));
     } else {
       this.repeated.log(`${code} ${message}`, `${what}: ${error instanceof Error ? error.stack : message}`, (line) => this.logger.error(line));
@@ -78,6 +78,9 @@ export class ProblemDetailsFilter implements ExceptionFilter {
       return titled(error.status, error.code, error.message, { ...error.extensions }, { ...error.headers });
     }
     if (error instanceof InvalidCursorError) return titled(400, 'INVALID_CURSOR', error.message);
+    if (error instanceof ReadModelsUnavailableError) {
+      return titled(503, 'READ_MODELS_UNAVAILABLE', error.message, {}, { 'Retry-After': '5' });
+    }
     if (error instanceof EventStoreUnavailableError) {
       return titled(503, 'STORE_UNAVAILABLE', `The event store cannot serve now (${error.reason}); nothing was recorded unless a ` +
         'position was returned, and retrying with the same Idempotency-Key is safe.', { reason: error.reason },
