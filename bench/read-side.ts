@@ -76,7 +76,7 @@ async function httpPhase(dir: string, readModels: string): Promise<void> {
   copyFileSync(readModels, join(serviceDir, 'read-models.sqlite'));
   writeFileSync(join(serviceDir, 'tokens.json'), JSON.stringify([{ client: 'bench', token: TOKEN, scopes: ['read'] }]), { mode: 0o600 });
   const ledger = await LedgerProcess.start({
-    LEDGER_DATA_DIR: serviceDir, LEDGER_TOKENS_FILE: join(serviceDir, 'tokens.json'), LEDGER_LOG_LEVEL: 'warn',
+    LEDGER_DATA_DIR: serviceDir, LEDGER_TOKENS_FILE: join(serviceDir, 'tokens.json'), LEDGER_LOG_LEVEL: 'warn', LEDGER_RATE_LIMIT_PER_MINUTE: '0',
   });
   const agent = new Agent({ keepAlive: true, maxSockets: 64, noDelay: true });
   const get = (path: string): Promise<number> => new Promise((resolvePromise, reject) => {

@@ -74,7 +74,8 @@ const PARTNER_TYPES = { EnrollPartner: true, MovePartnerToCsp: true, AuthorizeIn
 
 async function overHttp(dir: string): Promise<void> {
   writeFileSync(join(dir, 'tokens.json'), JSON.stringify([{ client: 'bench', token: TOKEN, scopes: ['write'], actsFor: ['partner:*', 'customer:*', 'operator:self'] }]), { mode: 0o600 });
-  const ledger = await LedgerProcess.start({ LEDGER_DATA_DIR: join(dir, 'http'), LEDGER_TOKENS_FILE: join(dir, 'tokens.json') });
+  // Capacity, not policy: the one benchmark client is not rate limited.
+  const ledger = await LedgerProcess.start({ LEDGER_DATA_DIR: join(dir, 'http'), LEDGER_TOKENS_FILE: join(dir, 'tokens.json'), LEDGER_RATE_LIMIT_PER_MINUTE: '0' });
   // node:http with keep-alive costs the load generator less CPU than fetch: the server gets the cores.
   const agent = new Agent({ keepAlive: true, maxSockets: CLIENTS });
   const send = (command: WorkloadCommand, key: string): Promise<boolean> => new Promise((resolve, reject) => {

@@ -3,6 +3,7 @@ import { type DynamicModule, Inject, Logger, Module, type OnApplicationBootstrap
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { CqrsModule } from '@nestjs/cqrs';
 import { TerminusModule } from '@nestjs/terminus';
+import { ThrottlerModule } from '@nestjs/throttler';
 import type { Request } from 'express';
 import { LoggerModule } from 'nestjs-pino';
 import { pino } from 'pino';
@@ -20,6 +21,7 @@ import type { LedgerConfig, TokenDefinition } from './config/ledger-config';
 import { CustomerRelationshipsController } from './customers/customer-relationships.controller';
 import { CustomersController } from './customers/customers.controller';
 import { correlationIdOf } from './http/correlation-id';
+import { RateLimitGuard } from './http/rate-limit.guard';
 import { LedgerMetrics } from './operations/metrics';
 import { OperationsController } from './operations/operations.controller';
 import { RepeatedLog } from './operations/repeated-log';
@@ -89,6 +91,7 @@ export class LedgerModule {
         // (HTTP_LOGGER). nestjs-pino's per-request context is left off (forRoutes: []): it needs
         // AsyncLocalStorage, whose promise hooks cost the command path about a fifth of its throughput.
         LoggerModule.forRoot({ pinoHttp: { logger: httpLogger.logger }, forRoutes: [] }),
+        ...(config.rateLimitPerMinute > 0 ? [ThrottlerModule.forRoot([{ ttl: 60_000, limit: config.rateLimitPerMinute }])] : []),
       ],
       controllers: [
         PartnersController, CustomersController, CustomerRelationshipsController,
@@ -187,7 +190,9 @@ export class LedgerModule {
         LedgerCommands,
         ReadAccess,
         StorageLifecycle,
+        // Guards run in this order: who calls, then whether that client has made too many calls.
         { provide: APP_GUARD, useClass: AuthGuard },
+        ...(config.rateLimitPerMinute > 0 ? [{ provide: APP_GUARD, useClass: RateLimitGuard }] : []),
         { provide: APP_FILTER, useClass: ProblemDetailsFilter },
       ],
       exports: [EventStore, RefusalLog, CommandRunner, Clock, ReadSide, Scheduler, HTTP_LOGGER],

@@ -292,7 +292,12 @@ export class ReadSide {
     });
   }
 
-  private hasSeen(position: Position): boolean {
+  /** Reads waiting for a position now. */
+  get waiting(): number {
+    return this.waiters.size;
+  }
+
+  hasSeen(position: Position): boolean {
     const checkpoint = this.position;
     return checkpoint !== undefined && comparePositions(checkpoint, position) >= 0;
   }

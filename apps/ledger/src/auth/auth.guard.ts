@@ -31,8 +31,13 @@ export function routeAccess(reflector: Reflector, handler: object, controller: o
 
 type Authenticated = Request & { [PRINCIPAL]?: Principal };
 
+/** The authenticated caller, once the guard let the request through; undefined on a public route. */
+export function callerOf(request: Request): Principal | undefined {
+  return (request as Authenticated)[PRINCIPAL];
+}
+
 export function principalOf(request: Request): Principal {
-  const principal = (request as Authenticated)[PRINCIPAL];
+  const principal = callerOf(request);
   if (!principal) throw new Error('principalOf called on a route without RequireScope');
   return principal;
 }

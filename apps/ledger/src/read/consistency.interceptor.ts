@@ -18,7 +18,8 @@ function requestedPosition(request: Request): Position | undefined {
 /**
  * Read-your-writes on request: a read with `Ledger-Min-Position: <token>` waits (bounded) until the read
  * models have seen that position, else answers 503 with Retry-After. Every answer names the position it was
- * evaluated at in `Ledger-Position`.
+ * evaluated at in `Ledger-Position`. At most LEDGER_READ_WAIT_MAX_WAITING reads wait at once; more are
+ * answered 503 at once rather than held.
  */
 @Injectable()
 export class ConsistencyInterceptor implements NestInterceptor {
@@ -37,6 +38,10 @@ export class ConsistencyInterceptor implements NestInterceptor {
     };
     const wanted = requestedPosition(request);
     if (!wanted) return answer();
+    if (!this.readSide.hasSeen(wanted) && this.readSide.waiting >= this.config.readWaitMaxWaiting) {
+      throw new HttpProblem(503, 'TOO_MANY_WAITING',
+        `${this.readSide.waiting} reads are already waiting for the read models to catch up; retry shortly.`, {}, { 'Retry-After': '1' });
+    }
     return from(this.readSide.waitFor(wanted, this.config.readWaitMs)).pipe(switchMap((seen) => {
       if (!seen) {
         throw new HttpProblem(503, 'NOT_YET_CONSISTENT',
