@@ -1,5 +1,6 @@
 import { existsSync, rmSync } from 'node:fs';
 import type { EventStore, Position } from '@ledger/event-store';
+import { execOffThread } from './off-thread';
 import { Projector } from './projector';
 import { ReadModelStore } from './read-model-store';
 
@@ -12,7 +13,8 @@ export function removeDatabase(file: string): void {
 /**
  * Builds read models from the start of the log into a new file, in bulk-load mode: the fast path of a
  * rebuild. `beforeFinish` runs once the log is read (a rebuild stops the live projector there and reads
- * what came meanwhile); then the indexes are built and the file is closed, ready to be opened as a live store.
+ * what came meanwhile); then the file is closed and its indexes are built on a worker thread (seconds on a
+ * long log), ready to be opened as a live store.
  */
 export async function buildReadModels(
   events: EventStore,
@@ -30,9 +32,11 @@ export async function buildReadModels(
       await options.beforeFinish();
       await builder.catchUp();
     }
-    store.finishBulkLoad();
+    const seen = store.checkpoint()?.eventsSeen ?? 0;
+    store.close();
+    await execOffThread(file, ReadModelStore.indexes);
     built = true;
-    return { events: store.checkpoint()?.eventsSeen ?? 0, seconds: (Date.now() - started) / 1000 };
+    return { events: seen, seconds: (Date.now() - started) / 1000 };
   } finally {
     store.close();
     if (!built) removeDatabase(file);

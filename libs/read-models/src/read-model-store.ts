@@ -177,7 +177,7 @@ export class ReadModelStore {
     if (options.bulkLoad) {
       this.db.pragma('journal_mode = OFF');
       this.db.pragma('synchronous = OFF');
-      this.db.pragma('cache_size = -262144');
+      this.db.pragma('cache_size = -65536');
       this.db.exec(SCHEMA);
     } else {
       this.db.pragma('journal_mode = WAL');
@@ -349,10 +349,8 @@ export class ReadModelStore {
       .map((row) => ({ customerId: row.customer_id, kind: row.kind, refId: row.ref_id, dueAt: row.due_at }));
   }
 
-  /** Ends a bulk load: builds the indexes. The file is then ready to be opened as a live store. */
-  finishBulkLoad(): void {
-    this.db.exec(INDEXES);
-  }
+  /** The indexes a bulk load leaves out, to be built when it ends (see `buildReadModels`). */
+  static readonly indexes = INDEXES;
 
   /** The customers a partner may do `right` for at `now`, by customer id. */
   partnerCustomers(partnerId: string, right: Right, now: string, options: { cursor?: string; limit: number }): Page<PartnerCustomer> {

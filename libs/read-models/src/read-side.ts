@@ -46,7 +46,10 @@ export interface RebuildStatus {
   readonly error?: string;
 }
 
-export type RebuildCause = 'requested' | 'damaged';
+export type RebuildCause = 'requested' | 'damaged' | 'empty';
+
+/** From how many events an empty read model is built in bulk (about four times faster) rather than by the live projector. */
+export const BULK_CATCH_UP_FROM = 10_000;
 
 /** Where a damaged read-model file is moved (the one before it is dropped), for whoever wants to look at it. */
 export function damagedCopyOf(file: string): string {
@@ -114,7 +117,21 @@ export class ReadSide {
       this.heal(damage, { setAside: false });
       return;
     }
+    if (this.current.checkpoint() === undefined) {
+      this.catchUpFromEmpty();
+      return;
+    }
     this.projector.start();
+  }
+
+  /** Read models that have seen nothing yet (a new replica) and a long log: built in bulk, then followed live. */
+  private catchUpFromEmpty(): void {
+    this.events.countEventsAfter(undefined)
+      .then((count) => (count >= BULK_CATCH_UP_FROM ? this.rebuild('empty') : undefined))
+      .catch((error: unknown) => this.options.onError?.(error))
+      .finally(() => {
+        if (!this.stopped) this.projector.start();
+      });
   }
 
   async stop(): Promise<void> {
