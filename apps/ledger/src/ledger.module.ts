@@ -15,6 +15,7 @@ import { AuthGuard } from './auth/auth.guard';
 import { TokenRegistry, TokensFileWatcher } from './auth/token-registry';
 import { Clock, SystemClock } from './clock';
 import { CommandRunner } from './commands/command-runner';
+import { SqliteStateSnapshots, StateSnapshots } from './commands/state-snapshots';
 import { LedgerCommands, SubmitCommandHandler } from './commands/submit-command';
 import { LEDGER_CONFIG } from './config/config.token';
 import type { LedgerConfig, TokenDefinition } from './config/ledger-config';
@@ -55,6 +56,7 @@ class StorageLifecycle implements OnApplicationBootstrap, OnApplicationShutdown 
     @Inject(ReadSide) private readonly readSide: ReadSide,
     @Inject(Scheduler) private readonly scheduler: Scheduler,
     @Inject(TokensFileWatcher) private readonly tokensFile: TokensFileWatcher | null,
+    @Inject(StateSnapshots) private readonly snapshots: StateSnapshots,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -69,6 +71,7 @@ class StorageLifecycle implements OnApplicationBootstrap, OnApplicationShutdown 
     await this.readSide.stop();
     await this.store.close();
     await this.refusals.close();
+    this.snapshots.close();
   }
 }
 
@@ -162,10 +165,17 @@ export class LedgerModule {
         { provide: LedgerMetrics, inject: [ReadSide, Clock], useFactory: (readSide: ReadSide, clock: Clock) => new LedgerMetrics(readSide, clock) },
         { provide: StoreHealth, useValue: new StoreHealth(config.storeFaultWindowMs) },
         {
+          provide: StateSnapshots,
+          useFactory: () => {
+            ensurePrivateDirectory(config.dataDir);
+            return new SqliteStateSnapshots(join(config.dataDir, 'state-snapshots.sqlite'));
+          },
+        },
+        {
           provide: CommandRunner,
-          inject: [EventStore, RefusalLog, Clock, StoreHealth],
-          useFactory: (store: EventStore, refusals: RefusalLog, clock: Clock, storeHealth: StoreHealth) =>
-            new CommandRunner(store, refusals, clock, { policy: config.policy, maxAttempts: config.commandAttempts, storeHealth }),
+          inject: [EventStore, RefusalLog, Clock, StoreHealth, StateSnapshots],
+          useFactory: (store: EventStore, refusals: RefusalLog, clock: Clock, storeHealth: StoreHealth, snapshots: StateSnapshots) =>
+            new CommandRunner(store, refusals, clock, { policy: config.policy, maxAttempts: config.commandAttempts, storeHealth, snapshots }),
         },
         {
           provide: Scheduler,

@@ -5,6 +5,7 @@ import { type CommandInput, type CustomerCommand, customerDecider, DEFAULT_LEDGE
 import { SqliteEventStore, SqliteRefusalLog } from '@ledger/event-store';
 import { MovableClock } from '../testing/movable-clock';
 import { type CommandEnvelope, CommandRunner } from './command-runner';
+import { SqliteStateSnapshots } from './state-snapshots';
 
 describe('the command runner', () => {
   let dir: string;
@@ -46,5 +47,23 @@ describe('the command runner', () => {
       expect(new Set(codes).size).toBe(2);
       expect(codes).toContain('IDEMPOTENCY_KEY_REUSED');
     });
+  });
+
+  it('after a restart, answers the retry of a command from before the latest snapshot as a retry, and decides on the snapshot', async () => {
+    const snapshots = new SqliteStateSnapshots(join(dir, 'snapshots.sqlite'));
+    const clock = new MovableClock('2026-03-01T09:00:00.000Z');
+    const make = () => new CommandRunner(store, refusals, clock, { policy: DEFAULT_LEDGER_POLICY, maxAttempts: 5, snapshots });
+    const record = (n: number): CommandInput<CustomerCommand> =>
+      ({ type: 'RecordSubscription', data: { customerId: 'contoso', subscriptionId: `s${n}`, kind: 'usage', channel: 'microsoft' } });
+    const before = make();
+    for (let n = 0; n < 1001; n += 1) await before.run(customerDecider, record(n), envelope(`k${n}`));
+
+    const restarted = make();
+    const retry = await restarted.run(customerDecider, record(3), envelope('k3'));
+    expect(retry).toMatchObject({ replayed: true, revision: 4n });
+    // The snapshot's state knows subscription s5: recording it again is refused (MC-08), not appended.
+    await expect(restarted.run(customerDecider, record(5), envelope('again-5'))).rejects.toMatchObject({ code: 'MC-08' });
+    expect((await restarted.run(customerDecider, record(2000), envelope('k2000'))).revision).toBe(1002n);
+    snapshots.close();
   });
 });

@@ -28,6 +28,7 @@ import {
 import type { Credential } from '../auth/principal';
 import type { Clock } from '../clock';
 import { ConcurrencyConflictError, IdempotencyKeyReusedError, RevisionMismatchError } from './command-errors';
+import type { StateSnapshots } from './state-snapshots';
 import { StreamStateCache } from './stream-state-cache';
 
 /** Who sends a command and how: everything about it that is not the command's own data. */
@@ -61,6 +62,8 @@ export interface CommandRunnerOptions {
   readonly maxAttempts: number;
   /** How many streams' folded states are kept between commands (default 10,000). */
   readonly cachedStreams?: number;
+  /** Where folded states are kept every 1,000 events of a stream, for streams not in the cache (after a restart). */
+  readonly snapshots?: StateSnapshots;
   /** Told whether the stores took each command (readiness follows it). */
   readonly storeHealth?: { succeeded(): void; failed(error: EventStoreUnavailableError): void };
 }
@@ -81,7 +84,7 @@ export class CommandRunner {
     private readonly clock: Clock,
     private readonly options: CommandRunnerOptions,
   ) {
-    this.states = new StreamStateCache(store, options.cachedStreams ?? 10_000);
+    this.states = new StreamStateCache(store, options.cachedStreams ?? 10_000, options.snapshots);
   }
 
   /**
@@ -127,7 +130,7 @@ export class CommandRunner {
         evolve: (folded: S, event: RecordedEvent) => decider.evolve(folded, asDomainEvent<E>(event)),
       });
       const applied = commands.appliedBy(envelope.client, envelope.commandId);
-      if (applied.length > 0) return answerRetry(applied, stream, commandHash, envelope.commandId);
+      if (applied) return answerRetry(await this.states.eventsOf(stream, applied), stream, commandHash, envelope.commandId);
       await this.answerRetriedRefusal(envelope, commandHash);
 
       checkIfMatch(stream, envelope.expectedRevision, revision);

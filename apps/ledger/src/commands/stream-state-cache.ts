@@ -1,5 +1,6 @@
 import { fold } from '@ledger/domain';
-import { type EventStore, type RecordedEvent, scopedCommandId } from '@ledger/event-store';
+import { type EventStore, HASH_KEY, type RecordedEvent, scopedCommandId } from '@ledger/event-store';
+import type { StateSnapshots } from './state-snapshots';
 
 /** A stream's state as of a revision: what a decision needs, and which commands it already holds. */
 export interface StreamState<S> {
@@ -12,29 +13,44 @@ export interface StreamState<S> {
   readonly commands: CommandIndex;
 }
 
+/** The revisions a command's events took in a stream: first and last. */
+export type AppliedRange = readonly [first: bigint, last: bigint];
+
 /**
- * The events each command appended to one stream, by its scoped id (client and command id). Streams only
+ * Where each command's events are in one stream, by its scoped id (client and command id). Streams only
  * grow, so one index serves every cached revision of the stream: it may know of commands appended after an
- * older revision, which is what a retry check wants to know anyway.
+ * older revision, which is what a retry check wants to know anyway. It holds revisions, not events: a retry
+ * reads its events again, and a long stream's index stays small.
  */
 export class CommandIndex {
   private upTo = -1n;
-  private readonly byCommand = new Map<string, RecordedEvent[]>();
+  private readonly byCommand = new Map<string, [bigint, bigint]>();
 
   add(events: readonly RecordedEvent[]): void {
     for (const event of events) {
       if (event.revision <= this.upTo) continue;
       const key = scopedCommandId(String(event.metadata.client), String(event.metadata.commandId));
       const held = this.byCommand.get(key);
-      if (held) held.push(event);
-      else this.byCommand.set(key, [event]);
+      if (held) held[1] = event.revision;
+      else this.byCommand.set(key, [event.revision, event.revision]);
       this.upTo = event.revision;
     }
   }
 
-  /** The events a client's command appended, in order; empty when it appended none here. */
-  appliedBy(client: string, commandId: string): readonly RecordedEvent[] {
-    return this.byCommand.get(scopedCommandId(client, commandId)) ?? [];
+  /** Where a client's command's events are; undefined when it appended none here. */
+  appliedBy(client: string, commandId: string): AppliedRange | undefined {
+    return this.byCommand.get(scopedCommandId(client, commandId));
+  }
+
+  entries(): Array<readonly [string, bigint, bigint]> {
+    return [...this.byCommand].map(([key, [first, last]]) => [key, first, last] as const);
+  }
+
+  static restore(entries: ReadonlyArray<readonly [string, bigint, bigint]>, upTo: bigint): CommandIndex {
+    const index = new CommandIndex();
+    for (const [key, first, last] of entries) index.byCommand.set(key, [first, last]);
+    index.upTo = upTo;
+    return index;
   }
 }
 
@@ -46,6 +62,8 @@ interface Entry<S> {
   readonly commands: CommandIndex;
   /** The collections this entry's state alone holds: folding more events changes them in place. */
   readonly owned: WeakSet<object>;
+  /** The revision of the latest snapshot taken of it. */
+  snapshotAt: bigint;
 }
 
 interface Folding<S> {
@@ -63,6 +81,11 @@ interface Folding<S> {
  * later move ahead of the revision it was handed out with, by events that are already in the store. That
  * is safe for deciding: a decision appends at the revision it loaded, and the store refuses that append
  * whenever newer events exist, so a command decided on a state that moved ahead is decided again.
+ *
+ * With a snapshot store, a stream's state is also kept every `snapshotEvery` events, so that a stream not in
+ * the cache (after a restart, or dropped from it) is read from its latest snapshot rather than its start. A
+ * snapshot is used only where the stream still holds, at the snapshot's revision, the event it was taken
+ * after (same hash): a store restored from elsewhere, or a rewritten stream, is folded from its start.
  */
 export class StreamStateCache {
   private readonly entries = new Map<string, Entry<unknown>>();
@@ -70,14 +93,30 @@ export class StreamStateCache {
   constructor(
     private readonly store: EventStore,
     private readonly maxStreams: number,
+    private readonly snapshots?: StateSnapshots,
+    private readonly snapshotEvery = 1000,
   ) {}
 
   async load<S>(stream: string, folding: Folding<S>): Promise<StreamState<S>> {
-    const known = this.entries.get(stream) as Entry<S> | undefined;
-    const newer = await this.store.readStream(stream, { fromRevision: (known?.revision ?? -1n) + 1n });
-    // After the await: another load may have moved the entry on (or it was dropped; `known` still holds it).
-    const entry = (this.entries.get(stream) as Entry<S> | undefined) ?? known
-      ?? { revision: -1n, state: folding.initialState(), last: undefined, commands: new CommandIndex(), owned: new WeakSet() };
+    let base = this.entries.get(stream) as Entry<S> | undefined;
+    let newer: RecordedEvent[];
+    if (base) {
+      newer = await this.store.readStream(stream, { fromRevision: base.revision + 1n });
+    } else {
+      const restored = this.fromSnapshot<S>(stream);
+      newer = await this.store.readStream(stream, { fromRevision: restored ? restored.entry.revision : 0n });
+      // The first event read must be the one the snapshot was taken after, else the snapshot is not of this stream.
+      const [first] = newer;
+      if (restored && first?.revision === restored.entry.revision && first.metadata[HASH_KEY] === restored.hash) {
+        base = { ...restored.entry, last: first };
+      } else if (restored) {
+        newer = await this.store.readStream(stream, { fromRevision: 0n });
+      }
+    }
+    // After the awaits: another load may have moved the entry on (or it was dropped; `base` still holds it).
+    const entry: Entry<S> = (this.entries.get(stream) as Entry<S> | undefined) ?? base ?? {
+      revision: -1n, state: folding.initialState(), last: undefined, commands: new CommandIndex(), owned: new WeakSet(), snapshotAt: -1n,
+    };
     const unseen = newer.filter((event) => event.revision > entry.revision);
     if (unseen.length > 0) {
       try {
@@ -89,9 +128,35 @@ export class StreamStateCache {
         this.entries.delete(stream); // a fold that failed half-way leaves nothing behind
         throw error;
       }
+      this.snapshotIfDue(stream, entry);
     }
     this.touch(stream, entry);
     return { revision: entry.revision, state: entry.state, last: entry.last, commands: entry.commands };
+  }
+
+  /** The events a command appended to a stream (for answering its retry). */
+  async eventsOf(stream: string, [first, last]: AppliedRange): Promise<RecordedEvent[]> {
+    return (await this.store.readStream(stream, { fromRevision: first })).filter((event) => event.revision <= last);
+  }
+
+  private fromSnapshot<S>(stream: string): { entry: Entry<S>; hash: string } | undefined {
+    const snapshot = this.snapshots?.get(stream);
+    if (!snapshot) return undefined;
+    return {
+      hash: snapshot.hash,
+      entry: {
+        revision: snapshot.revision, state: snapshot.state as S, last: undefined, owned: new WeakSet(), snapshotAt: snapshot.revision,
+        commands: CommandIndex.restore(snapshot.commands, snapshot.revision),
+      },
+    };
+  }
+
+  private snapshotIfDue<S>(stream: string, entry: Entry<S>): void {
+    if (!this.snapshots || !entry.last || entry.revision - entry.snapshotAt < BigInt(this.snapshotEvery)) return;
+    this.snapshots.put(stream, {
+      revision: entry.revision, hash: String(entry.last.metadata[HASH_KEY]), state: entry.state, commands: entry.commands.entries(),
+    });
+    entry.snapshotAt = entry.revision;
   }
 
   private touch<S>(stream: string, entry: Entry<S>): void {
