@@ -36,7 +36,7 @@ export interface RebuildReport {
 /** The latest rebuild, for an operator polling it. */
 export interface RebuildStatus {
   readonly state: 'idle' | 'running' | 'succeeded' | 'failed';
-  /** Why it ran: asked for, or the read models were found damaged. */
+  /** Why it ran: asked for, the read models were found damaged, or they were empty on a long log (a new replica). */
   readonly cause?: RebuildCause;
   readonly startedAt?: string;
   readonly finishedAt?: string;
