@@ -20,9 +20,9 @@ const NEXT_TURN = Symbol('next turn');
 /**
  * Feeds one read-model store from the event store: from the store's checkpoint, in batches, each batch and
  * its checkpoint in one transaction. Events come from a live subscription; a batch is cut when it is full
-  * or when no further event is ready in this turn of the event loop. Between batches the projector lets the
- * event loop turn once a time slice is used up: a store that hands over pages without I/O (SQLite) would otherwise keep HTTP, timers and
- * the garbage collector's idle work waiting for a whole catch-up.
+ * or when no further event is ready in this turn of the event loop. Between batches the projector lets the
+ * event loop turn once a time slice is used up: a store that hands over pages without I/O (SQLite) would
+ * otherwise keep HTTP, timers and the garbage collector's idle work waiting for a whole catch-up.
  */
 export class Projector {
   private running?: Promise<void>;
