@@ -15,7 +15,7 @@ import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { checkRight, RIGHTS } from '@ledger/domain';
 import { SqliteEventStore } from '@ledger/event-store';
-import { buildReadModels, ReadModelStore } from '@ledger/read-models';
+import { buildReadModels, customerViews, ReadModelStore } from '@ledger/read-models';
 import { LedgerProcess } from '../test/support/ledger-process';
 import { percentile } from './write-workload';
 
@@ -35,7 +35,7 @@ function summary(label: string, samplesMs: number[], unit: 'ms' | 'µs' = 'ms'):
 /** The same spread of customer ids in every phase. */
 function sampleCustomers(store: ReadModelStore, count: number): string[] {
   let known = 0;
-  while (store.customer(`customer-${known + 1000}`)) known += 1000;
+  while (store.query(customerViews).customer(`customer-${known + 1000}`)) known += 1000;
   return Array.from({ length: count }, (_, i) => `customer-${Math.floor(((i * 2654435761) % 4294967296) / 4294967296 * known)}`);
 }
 
@@ -54,7 +54,7 @@ function checkPhase(readModels: string): void {
   let allowed = 0;
   for (const [i, customerId] of customers.entries()) {
     const started = performance.now();
-    const view = store.customer(customerId);
+    const view = store.query(customerViews).customer(customerId);
     if (!view) continue;
     const partners = Object.values(view.relationships).map((r) => r.partnerId);
     const result = checkRight(view, partners[i % Math.max(1, partners.length)] ?? 'partner-0', RIGHTS[i % RIGHTS.length], now);

@@ -154,7 +154,7 @@ describe('the scheduler, when one fact cannot be recorded', () => {
         return { replayed: false };
       },
     } as unknown as CommandRunner;
-    const readSide = { store: { dueDeadlines: () => due } } as unknown as ReadSide;
+    const readSide = { query: () => ({ due: () => due }) } as unknown as ReadSide;
     const failures: string[] = [];
     const scheduler = new Scheduler(readSide, runner, new MovableClock(T0), {
       intervalMs: 0, onFailure: (deadline, error) => failures.push(`${deadline.refId}: ${String(error)}`),

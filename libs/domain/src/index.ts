@@ -18,3 +18,4 @@ export * from './projections/projected-event';
 export * from './projections/customer-view';
 export * from './projections/partner-view';
 export * from './projections/support-rights';
+export * from './projections/deadlines';

@@ -2,7 +2,9 @@ import { existsSync, rmSync } from 'node:fs';
 import type { EventStore, Position } from '@ledger/event-store';
 import { execOffThread } from './off-thread';
 import { Projector } from './projector';
-import { ReadModelStore } from './read-model-store';
+import type { Projection } from './projection';
+import { LEDGER_PROJECTIONS } from './projections';
+import { indexesOf, ReadModelStore } from './read-model-store';
 
 export function removeDatabase(file: string): void {
   for (const suffix of ['', '-wal', '-shm', '-journal']) {
@@ -19,11 +21,11 @@ export function removeDatabase(file: string): void {
 export async function buildReadModels(
   events: EventStore,
   file: string,
-  options: { batchSize?: number; beforeFinish?: () => Promise<void>; upTo?: Position } = {},
+  options: { batchSize?: number; beforeFinish?: () => Promise<void>; upTo?: Position; projections?: readonly Projection[] } = {},
 ): Promise<{ events: number; seconds: number }> {
   const started = Date.now();
   removeDatabase(file);
-  const store = new ReadModelStore(file, { bulkLoad: true });
+  const store = new ReadModelStore(file, { bulkLoad: true, projections: options.projections });
   let built = false;
   try {
     const builder = new Projector(events, store, { batchSize: options.batchSize ?? 1000 });
@@ -34,7 +36,7 @@ export async function buildReadModels(
     }
     const seen = store.checkpoint()?.eventsSeen ?? 0;
     store.close();
-    await execOffThread(file, ReadModelStore.indexes);
+    await execOffThread(file, indexesOf(options.projections ?? LEDGER_PROJECTIONS));
     built = true;
     return { events: seen, seconds: (Date.now() - started) / 1000 };
   } finally {

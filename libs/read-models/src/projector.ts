@@ -51,7 +51,8 @@ export class Projector {
     const slice = new TimeSlice();
     let applied = 0;
     for (;;) {
-      const page = await this.events.readAll({ after: this.store.checkpoint()?.position, maxCount: batchSize });
+      const from = this.options.only === undefined ? this.store.checkpoint() : this.store.checkpointOf(this.options.only);
+      const page = await this.events.readAll({ after: from?.position, maxCount: batchSize });
       const wanted = upTo ? page.filter((event) => comparePositions(event.position, upTo) <= 0) : page;
       if (wanted.length === 0) return applied;
       applied += this.applyBatch(wanted);

@@ -3,7 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { customerLinks, type CustomerView, parseStreamName } from '@ledger/domain';
 import { type RecordedEvent, SqliteEventStore } from '@ledger/event-store';
-import { InvalidCursorError, type Page, ReadModelStore } from './read-model-store';
+import { InvalidCursorError, type Page } from './paging';
+import { customerViews } from './projections';
+import { ReadModelStore } from './read-model-store';
 import { ReadSide } from './read-side';
 import { writeHistory } from './testing/history-generator';
 
@@ -74,7 +76,7 @@ describe('the read side', () => {
       if (stream?.category === 'customer') perCustomer.set(stream.id, (perCustomer.get(stream.id) ?? 0) + 1);
     }
     expect(side.store.checkpoint()?.eventsSeen).toBe(written);
-    for (const [customerId, count] of perCustomer) expect(side.store.customer(customerId)?.eventsApplied).toBe(count);
+    for (const [customerId, count] of perCustomer) expect(side.query(customerViews).customer(customerId)?.eventsApplied).toBe(count);
     await side.stop();
   });
 
@@ -117,7 +119,7 @@ describe('the read side', () => {
     }], { expectedRevision: 'no-stream' });
 
     await expect(side.waitFor(appended.position, 5000)).resolves.toBe(true);
-    expect(side.store.customer('late')?.name).toBe('Late');
+    expect(side.query(customerViews).customer('late')?.name).toBe('Late');
     await side.stop();
   });
 
@@ -140,7 +142,7 @@ describe('the read side', () => {
     const before = side.store;
     const rebuilding = side.rebuild();
     expect(side.store).toBe(before);
-    expect(side.store.customer('customer-1')).toBeDefined();
+    expect(side.query(customerViews).customer('customer-1')).toBeDefined();
 
     const report = await rebuilding;
     expect(report.events).toBe(written);
@@ -172,7 +174,7 @@ describe('the read side', () => {
       const expected = [...new Set(links.filter((l) => l.partnerId === busiest && (l.endsAt === null || l.endsAt > NOW))
         .map((l) => l.customerId))].sort();
 
-      const paged = collectPages((cursor) => side.store.partnerCustomers(busiest, 'support', NOW, { cursor, limit: 3 }));
+      const paged = collectPages((cursor) => side.query(customerViews).partnerCustomers(busiest, 'support', NOW, { cursor, limit: 3 }));
       expect(paged.map((c) => c.customerId)).toEqual(expected);
     });
 
@@ -180,7 +182,7 @@ describe('the read side', () => {
       const until = '2024-09-01T00:00:00.000Z';
       const expected = views.flatMap((v) => Object.values(v.grants).filter((g) => g.status === 'active' && g.endsAt > NOW && g.endsAt <= until))
         .length;
-      const paged = collectPages((cursor) => side.store.expiringGrants(NOW, until, { cursor, limit: 7 }));
+      const paged = collectPages((cursor) => side.query(customerViews).expiringGrants(NOW, until, { cursor, limit: 7 }));
       expect(paged).toHaveLength(expected);
       expect(paged.map((g) => g.endsAt)).toEqual([...paged.map((g) => g.endsAt)].sort());
     });
@@ -188,13 +190,13 @@ describe('the read side', () => {
     it('lists a provider’s resellers’ customers', () => {
       const linked = views.flatMap(customerLinks).filter((l) => l.role === 'linked-reseller');
       const provider = linked[0]?.ownerId ?? '';
-      const paged = collectPages((cursor) => side.store.resellerCustomers(provider, { cursor, limit: 2 }));
+      const paged = collectPages((cursor) => side.query(customerViews).resellerCustomers(provider, { cursor, limit: 2 }));
       expect(paged.length).toBe(linked.filter((l) => l.ownerId === provider).length);
       expect(paged.every((row) => linked.some((l) => l.partnerId === row.resellerId && l.customerId === row.customerId))).toBe(true);
     });
 
     it('refuses a cursor it did not give', () => {
-      expect(() => side.store.partnerCustomers('p', 'support', NOW, { cursor: 'bogus', limit: 5 })).toThrow(InvalidCursorError);
+      expect(() => side.query(customerViews).partnerCustomers('p', 'support', NOW, { cursor: 'bogus', limit: 5 })).toThrow(InvalidCursorError);
     });
   });
 });

@@ -2,13 +2,16 @@ import { existsSync, renameSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { comparePositions, type EventStore, type Position } from '@ledger/event-store';
 import { buildReadModels, removeDatabase } from './build-read-models';
+import type { Projection } from './projection';
 import { recordedAtOf } from './projected-event';
 import { Projector, type ProjectorOptions } from './projector';
-import { isDamaged, ReadModelsUnavailableError, ReadModelStore } from './read-model-store';
+import { isDamaged, type ProjectionStatus, ReadModelsUnavailableError, ReadModelStore } from './read-model-store';
 
 export interface ReadSideOptions {
   /** The read models' SQLite file. */
   readonly file: string;
+  /** The projections held (the ledger's by default): a new or re-versioned one is built from the log at start. */
+  readonly projections?: readonly Projection[];
   readonly batchSize?: number;
   /** See {@link ProjectorOptions.lingerMs}. */
   readonly lingerMs?: number;
@@ -73,6 +76,8 @@ export class ReadSide {
   /** Set while damaged read models are replaced: queries are refused until the rebuild is in. */
   private healing?: Promise<void>;
   private damageAtStart?: unknown;
+  /** Set while new or re-versioned projections are built by themselves. */
+  private buildingNew?: Promise<void>;
 
   constructor(
     private readonly events: EventStore,
@@ -88,6 +93,11 @@ export class ReadSide {
   get store(): ReadModelStore {
     if (this.healing) throw new ReadModelsUnavailableError('The read models were found damaged and are being rebuilt from the log.');
     return this.current;
+  }
+
+  /** The queries of a projection, on the live store (see {@link store}). */
+  query<Q>(projection: Projection<Q>): Q {
+    return this.store.query(projection);
   }
 
   /** False while damaged read models are being replaced. */
@@ -122,6 +132,43 @@ export class ReadSide {
       return;
     }
     this.projector.start();
+    this.buildNewProjections();
+  }
+
+  /** Each projection's version, state and progress; none while damaged read models are replaced. */
+  get projections(): ProjectionStatus[] {
+    return this.healing ? [] : this.current.projections;
+  }
+
+  /**
+   * Builds the projections that are new or changed version from the log, one by one and each by itself,
+   * while the others serve and follow the log; each then joins the live projector. Their queries answer
+   * {@link ReadModelsUnavailableError} meanwhile. A failure is retried after a pause; a swap of the whole
+   * read models (a rebuild) makes this moot.
+   */
+  private buildNewProjections(): void {
+    const store = this.current;
+    const names = store.buildingProjections;
+    if (names.length === 0 || this.buildingNew) return;
+    const moot = (): boolean => this.stopped || store !== this.current;
+    this.buildingNew = (async () => {
+      for (const name of names) {
+        const builder = new Projector(this.events, store, { batchSize: this.options.batchSize, only: name });
+        while (!moot()) {
+          try {
+            await builder.catchUp();
+            if (moot() || store.join(name)) break;
+          } catch (error) {
+            if (moot()) return;
+            this.options.onError?.(error);
+            await sleep(this.options.restartDelayMs ?? 1000);
+          }
+        }
+      }
+    })().finally(() => {
+      this.buildingNew = undefined;
+      this.notify();
+    });
   }
 
   /** Read models that have seen nothing yet (a new replica) and a long log: built in bulk, then followed live. */
@@ -130,7 +177,9 @@ export class ReadSide {
       .then((count) => (count >= BULK_CATCH_UP_FROM ? this.rebuild('empty') : undefined))
       .catch((error: unknown) => this.options.onError?.(error))
       .finally(() => {
-        if (!this.stopped) this.projector.start();
+        if (this.stopped) return;
+        this.projector.start();
+        this.buildNewProjections();
       });
   }
 
@@ -138,6 +187,7 @@ export class ReadSide {
     this.stopped = true;
     clearTimeout(this.restartTimer);
     await this.healing;
+    await this.buildingNew;
     await this.rebuilding?.catch(() => undefined);
     await this.projector.stop();
     this.current.close();
@@ -221,7 +271,10 @@ export class ReadSide {
   }
 
   private open(): ReadModelStore {
-    return new ReadModelStore(this.options.file, { onDamaged: (error) => this.heal(error, { setAside: true }) });
+    return new ReadModelStore(this.options.file, {
+      projections: this.options.projections,
+      onDamaged: (error) => this.heal(error, { setAside: true }),
+    });
   }
 
   private setAside(): void {
@@ -271,6 +324,7 @@ export class ReadSide {
     let report: RebuildReport;
     try {
       report = await buildReadModels(this.events, scratchFile, {
+        projections: this.options.projections,
         beforeFinish: async () => {
           await this.projector.stop();
           liveStopped = true;

@@ -57,7 +57,9 @@ export class OperationsController {
         const state = this.readSide.available ? this.readSide.projectorState : 'rebuilding-damaged-read-models';
         try {
           const lag = await this.readSide.lag(this.clock.now());
-          const details = { state, lagEvents: lag.events, lagSeconds: lag.seconds, maxLagEvents: this.config.readyMaxLagEvents };
+          // A projection being built by itself (new, or its version raised) does not hold readiness back: the others serve.
+          const building = this.readSide.projections.filter((p) => p.state === 'building').map((p) => p.name);
+          const details = { state, lagEvents: lag.events, lagSeconds: lag.seconds, maxLagEvents: this.config.readyMaxLagEvents, building };
           const ok = this.readSide.available && state !== 'failed' && lag.events <= this.config.readyMaxLagEvents;
           return ok ? check.up(details) : check.down(details);
         } catch (error) {

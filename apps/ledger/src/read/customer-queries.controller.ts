@@ -1,7 +1,7 @@
 import { Param, ParseEnumPipe, Query } from '@nestjs/common';
 import { checkRight, type CustomerView, refuse, type Right, RIGHTS, supportRights } from '@ledger/domain';
 import { EventStore } from '@ledger/event-store';
-import { ReadSide } from '@ledger/read-models';
+import { customerViews, ReadSide } from '@ledger/read-models';
 import { Caller } from '../auth/auth.guard';
 import type { Principal } from '../auth/principal';
 import { Clock } from '../clock';
@@ -66,7 +66,7 @@ export class CustomerQueriesController {
     if (asOf.asOf && asOf.asOfPosition) {
       throw new HttpProblem(400, 'VALIDATION_FAILED', 'Give asOf or asOfPosition, not both.');
     }
-    const current = this.readSide.store.customer(customerId);
+    const current = this.readSide.query(customerViews).customer(customerId);
     if (!this.access.mayReadCustomer(caller, customerId, current)) notFound();
     const cutoff = asOf.asOf ? { time: asOf.asOf } : asOf.asOfPosition ? { position: positionFromRequest(asOf.asOfPosition, 'asOfPosition') } : undefined;
     if (!cutoff) return { view: current ?? notFound(), evaluatedAt: this.clock.now().toISOString() };

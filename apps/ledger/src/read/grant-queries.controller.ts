@@ -1,6 +1,6 @@
 import { Query } from '@nestjs/common';
 import { addDays } from '@ledger/domain';
-import { ReadSide } from '@ledger/read-models';
+import { customerViews, ReadSide } from '@ledger/read-models';
 import { Caller } from '../auth/auth.guard';
 import type { Principal } from '../auth/principal';
 import { Clock } from '../clock';
@@ -23,6 +23,6 @@ export class GrantQueriesController {
     const now = this.clock.now().toISOString();
     const until = addDays(now, query.withinDays ?? 30);
     const visible = this.access.expiringGrantsFilter(caller, query.partnerId);
-    return pageAnswer(this.readSide.store.expiringGrants(now, until, { ...visible, cursor: query.cursor, limit }), limit);
+    return pageAnswer(this.readSide.query(customerViews).expiringGrants(now, until, { ...visible, cursor: query.cursor, limit }), limit);
   }
 }

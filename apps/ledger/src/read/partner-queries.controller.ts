@@ -1,6 +1,6 @@
 import { Query } from '@nestjs/common';
 import type { PartnerView } from '@ledger/domain';
-import { ReadSide } from '@ledger/read-models';
+import { customerViews, partnerViews, ReadSide } from '@ledger/read-models';
 import { Caller } from '../auth/auth.guard';
 import type { Principal } from '../auth/principal';
 import { Clock } from '../clock';
@@ -21,7 +21,7 @@ export class PartnerQueriesController {
 
   @QueryEndpoint(':partnerId', 'A partner’s program and cloud, and for an indirect provider the resellers it authorized')
   profile(@Caller() caller: Principal, @PathId('partnerId') partnerId: string): PartnerView {
-    return (this.access.mayReadPartner(caller, partnerId) ? this.readSide.store.partner(partnerId) : undefined) ?? partnerNotFound(partnerId);
+    return (this.access.mayReadPartner(caller, partnerId) ? this.readSide.query(partnerViews).partner(partnerId) : undefined) ?? partnerNotFound(partnerId);
   }
 
   @QueryEndpoint(':partnerId/customers', 'The customers this partner may transact, provision, support or administer for, and through what')
@@ -29,13 +29,13 @@ export class PartnerQueriesController {
     if (!this.access.mayReadPartnerBook(caller, partnerId)) partnerNotFound(partnerId);
     const limit = query.limit ?? DEFAULT_LIMIT;
     const now = this.clock.now().toISOString();
-    return pageAnswer(this.readSide.store.partnerCustomers(partnerId, query.right ?? 'support', now, { cursor: query.cursor, limit }), limit);
+    return pageAnswer(this.readSide.query(customerViews).partnerCustomers(partnerId, query.right ?? 'support', now, { cursor: query.cursor, limit }), limit);
   }
 
   @QueryEndpoint(':providerId/reseller-customers', 'For an indirect provider: its resellers and the customers each is linked to')
   resellerCustomers(@Caller() caller: Principal, @PathId('providerId') providerId: string, @Query() query: PageQuery) {
     if (!this.access.mayReadPartnerBook(caller, providerId)) partnerNotFound(providerId);
     const limit = query.limit ?? DEFAULT_LIMIT;
-    return pageAnswer(this.readSide.store.resellerCustomers(providerId, { cursor: query.cursor, limit }), limit);
+    return pageAnswer(this.readSide.query(customerViews).resellerCustomers(providerId, { cursor: query.cursor, limit }), limit);
   }
 }

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { type CustomerView, partnersOfCustomer, refuse } from '@ledger/domain';
-import { ReadSide } from '@ledger/read-models';
+import { customerViews, ReadSide } from '@ledger/read-models';
 import type { Principal } from '../auth/principal';
 
 /**
@@ -43,7 +43,7 @@ export class ReadAccess {
     return { partnerId: askedPartnerId, customerId: bound?.kind === 'customer' ? bound.id : undefined };
   }
 
-  private partnersOf(customerId: string, current = this.readSide.store.customer(customerId)): ReadonlySet<string> {
+  private partnersOf(customerId: string, current = this.readSide.query(customerViews).customer(customerId)): ReadonlySet<string> {
     return current ? partnersOfCustomer(current) : new Set();
   }
 }

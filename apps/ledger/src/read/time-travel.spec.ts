@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { addDays, type CustomerEvent, type CustomerView, evolveCustomerView, type ProjectedEvent } from '@ledger/domain';
 import { SqliteEventStore } from '@ledger/event-store';
-import { ReadSide, SNAPSHOT_EVERY } from '@ledger/read-models';
+import { customerViews, ReadSide, SNAPSHOT_EVERY } from '@ledger/read-models';
 import { TimeTravel } from './time-travel';
 
 const T0 = '2026-01-01T00:00:00.000Z';
@@ -51,9 +51,9 @@ describe('time travel with snapshots', () => {
 
   it(`keeps a snapshot every ${SNAPSHOT_EVERY} events`, () => {
     const at = (n: number) => history[n - 1].recordedAt;
-    expect(readSide.store.snapshotBefore('busy', { time: at(SNAPSHOT_EVERY) })?.view.eventsApplied).toBe(SNAPSHOT_EVERY);
-    expect(readSide.store.snapshotBefore('busy', { time: at(2499) })?.view.eventsApplied).toBe(2499 - (2499 % SNAPSHOT_EVERY));
-    expect(readSide.store.snapshotBefore('busy', { time: at(SNAPSHOT_EVERY - 1) })).toBeUndefined();
+    expect(readSide.query(customerViews).snapshotBefore('busy', { time: at(SNAPSHOT_EVERY) })?.view.eventsApplied).toBe(SNAPSHOT_EVERY);
+    expect(readSide.query(customerViews).snapshotBefore('busy', { time: at(2499) })?.view.eventsApplied).toBe(2499 - (2499 % SNAPSHOT_EVERY));
+    expect(readSide.query(customerViews).snapshotBefore('busy', { time: at(SNAPSHOT_EVERY - 1) })).toBeUndefined();
   });
 
   it('answers as of a time by replaying fewer events than a snapshot interval, and equals a full replay', async () => {

@@ -1,6 +1,6 @@
 import { type CustomerEvent, type CustomerView, evolveCustomerView, inTransientScope, type ProjectedEvent, streamName } from '@ledger/domain';
 import { comparePositions, type EventStore, type Position, type RecordedEvent } from '@ledger/event-store';
-import { projectedEventOf, type ReadSide, recordedAtOf } from '@ledger/read-models';
+import { customerViews, projectedEventOf, type ReadSide, recordedAtOf } from '@ledger/read-models';
 
 export type Cutoff = { readonly time: string } | { readonly position: Position };
 
@@ -29,7 +29,7 @@ export class TimeTravel {
   ) {}
 
   async customerAsOf(customerId: string, cutoff: Cutoff): Promise<PastView> {
-    const snapshot = this.readSide.store.snapshotBefore(customerId, cutoff);
+    const snapshot = this.readSide.query(customerViews).snapshotBefore(customerId, cutoff);
     let view: CustomerView | null = snapshot?.view ?? null;
     let position = snapshot?.position;
     let last = snapshot?.recordedAt;

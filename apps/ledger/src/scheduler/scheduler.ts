@@ -3,6 +3,7 @@ import { CommandRefused, customerDecider } from '@ledger/domain';
 import type { ReadSide } from '@ledger/read-models';
 import type { Clock } from '../clock';
 import type { CommandEnvelope, CommandRunner } from '../commands/command-runner';
+import { deadlines } from '@ledger/read-models';
 
 export interface SchedulerRun {
   readonly recorded: number;
@@ -80,7 +81,7 @@ export class Scheduler {
   private async record(): Promise<SchedulerRun> {
     const now = this.clock.now().toISOString();
     const run = { recorded: 0, alreadyRecorded: 0, refused: 0, failed: 0 };
-    for (const deadline of this.readSide.store.dueDeadlines(now, this.options.batchSize ?? 1000)) {
+    for (const deadline of this.readSide.query(deadlines).due(now, this.options.batchSize ?? 1000)) {
       const commandId = `scheduler:${deadline.kind}:${deadline.customerId}:${deadline.refId}:${deadline.dueAt}`;
       try {
         const result = await this.runner.run(customerDecider, commandFor(deadline), { ...SCHEDULER, commandId, correlationId: commandId });

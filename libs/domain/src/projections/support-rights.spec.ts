@@ -2,7 +2,7 @@ import { granted, registered, related } from '../testing/decider-spec';
 import { customerViewOf } from '../testing/projection-spec';
 import type { CustomerEvent } from '../customer/customer.events';
 import type { CustomerView } from './customer-view';
-import { checkRight, customerDeadlines, customerLinks, supportRights } from './support-rights';
+import { checkRight, customerLinks, supportRights } from './support-rights';
 
 const NOW = '2026-04-01T00:00:00.000Z';
 const view = (events: CustomerEvent[]): CustomerView => {
@@ -109,23 +109,6 @@ describe('customer links (the per-partner index)', () => {
       { customerId: 'contoso', partnerId: 'provider', role: 'owner', refId: 'rel-provider', ownerId: 'provider', endsAt: null, roles: null },
       { customerId: 'contoso', partnerId: 'reseller', role: 'linked-reseller', refId: 'rel-provider', ownerId: 'provider', endsAt: null, roles: null },
       { customerId: 'contoso', partnerId: 'reseller', role: 'delegated-admin', refId: 'g-1', ownerId: null, endsAt: '2026-06-01T00:00:00.000Z', roles: ['Helpdesk Administrator'] },
-    ]);
-  });
-});
-
-describe('customer deadlines (what the scheduler records)', () => {
-  it('lists active license terms, grants in force and pending invitations, and nothing ended', () => {
-    const v = view([registered(),
-      { type: 'SubscriptionRecorded', data: { customerId: 'contoso', subscriptionId: 'm365', kind: 'license', channel: 'advisor', partnerOfRecordId: null, termEndsAt: '2026-09-01T00:00:00.000Z' } },
-      { type: 'SubscriptionRecorded', data: { customerId: 'contoso', subscriptionId: 'azure', kind: 'usage', channel: 'ea', partnerOfRecordId: null, termEndsAt: null } },
-      ...related('direct'), granted('g-1', 'direct'), granted('g-2', 'direct'),
-      { type: 'DelegatedAdminRevoked', data: { customerId: 'contoso', grantId: 'g-2', partnerId: 'direct' } },
-      { type: 'InvitationCreated', data: { customerId: 'contoso', invitationId: 'inv-9', partnerId: 'direct-2', resellerId: null, delegatedAdmin: null, expiresAt: '2026-05-30T12:00:00.000Z' } },
-    ]);
-    expect(customerDeadlines(v)).toEqual([
-      { customerId: 'contoso', kind: 'license-term-end', refId: 'm365', dueAt: '2026-09-01T00:00:00.000Z' },
-      { customerId: 'contoso', kind: 'grant-expiry', refId: 'g-1', dueAt: '2026-06-01T00:00:00.000Z' },
-      { customerId: 'contoso', kind: 'invitation-expiry', refId: 'inv-9', dueAt: '2026-05-30T12:00:00.000Z' },
     ]);
   });
 });

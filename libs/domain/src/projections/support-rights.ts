@@ -67,20 +67,34 @@ function latestEnd(grants: readonly GrantView[]): string | null {
   return grants.reduce<string | null>((latest, g) => (latest === null || isBefore(latest, g.endsAt) ? g.endsAt : latest), null);
 }
 
+/**
+ * Which of a partner's links to a customer give which right: the one copy of this rule, used by the checks
+ * here and by the read side's per-partner index. The order of the roles is the order reasons are listed in.
+ */
+export const ROLES_GIVING_RIGHT: Readonly<Record<Right, readonly LinkRole[]>> = {
+  transact: ['owner'],
+  provision: ['owner', 'delegated-admin'],
+  support: ['owner', 'delegated-admin', 'linked-reseller'],
+  administer: ['delegated-admin'],
+};
+
 function rightsFrom(basis: Basis): HeldRight[] {
+  const reasons: Record<LinkRole, RightReason[]> = {
+    owner: basis.owned.map(ownerReason),
+    'delegated-admin': basis.grants.map(grantReason),
+    'linked-reseller': basis.linked.map(linkedReason),
+  };
   const rights: HeldRight[] = [];
-  const owner = basis.owned.map(ownerReason);
-  const admin = basis.grants.map(grantReason);
-  const until = basis.owned.length > 0 ? null : latestEnd(basis.grants);
-  if (owner.length > 0) rights.push({ right: 'transact', reasons: owner, until: null });
-  if (owner.length + admin.length > 0) rights.push({ right: 'provision', reasons: [...owner, ...admin], until });
-  const support = [...owner, ...admin, ...basis.linked.map(linkedReason)];
-  if (support.length > 0) {
-    rights.push({ right: 'support', reasons: support, until: owner.length + basis.linked.length > 0 ? null : until });
-  }
-  if (admin.length > 0) {
-    const roles = [...new Set(basis.grants.flatMap((g) => g.roles))].sort();
-    rights.push({ right: 'administer', reasons: admin, until: latestEnd(basis.grants), roles });
+  for (const right of RIGHTS) {
+    const roles = ROLES_GIVING_RIGHT[right];
+    const held = roles.flatMap((role) => reasons[role]);
+    if (held.length === 0) continue;
+    // A right resting only on delegated admin lasts as long as the last grant giving it.
+    const lasting = roles.some((role) => role !== 'delegated-admin' && reasons[role].length > 0);
+    const until = lasting ? null : latestEnd(basis.grants);
+    rights.push(right === 'administer'
+      ? { right, reasons: held, until, roles: [...new Set(basis.grants.flatMap((g) => g.roles))].sort() }
+      : { right, reasons: held, until });
   }
   return rights;
 }
@@ -143,11 +157,14 @@ function whyNot(view: CustomerView, partnerId: string, right: Right, now: string
   return reasons;
 }
 
+/** How a partner is linked to a customer: owner of a relationship, the reseller linked to one, or holder of a grant. */
+export type LinkRole = 'owner' | 'linked-reseller' | 'delegated-admin';
+
 /** A customer's link to a partner, as the read side indexes it for per-partner questions. */
 export interface CustomerLink {
   readonly customerId: string;
   readonly partnerId: string;
-  readonly role: 'owner' | 'linked-reseller' | 'delegated-admin';
+  readonly role: LinkRole;
   /** The relationship or grant the link rests on. */
   readonly refId: string;
   /** The owner of the relationship (for a linked reseller: its provider). */
@@ -173,28 +190,4 @@ export function customerLinks(view: CustomerView): CustomerLink[] {
     links.push({ customerId, partnerId: g.partnerId, role: 'delegated-admin', refId: g.grantId, ownerId: null, endsAt: g.endsAt, roles: g.roles });
   }
   return links;
-}
-
-/** A fact that time brings: a license term's end, or the expiry of a grant or an invitation. */
-export interface Deadline {
-  readonly customerId: string;
-  readonly kind: 'license-term-end' | 'grant-expiry' | 'invitation-expiry';
-  readonly refId: string;
-  readonly dueAt: string;
-}
-
-/** The customer's deadlines still to be recorded: what the scheduler looks for. */
-export function customerDeadlines(view: CustomerView): Deadline[] {
-  const { customerId } = view;
-  return [
-    ...Object.values(view.subscriptions)
-      .filter((s) => s.kind === 'license' && s.status === 'active' && s.termEndsAt !== null)
-      .map((s) => ({ customerId, kind: 'license-term-end' as const, refId: s.subscriptionId, dueAt: s.termEndsAt as string })),
-    ...Object.values(view.grants)
-      .filter((g) => g.status === 'active')
-      .map((g) => ({ customerId, kind: 'grant-expiry' as const, refId: g.grantId, dueAt: g.endsAt })),
-    ...Object.values(view.invitations)
-      .filter((i) => i.status === 'pending')
-      .map((i) => ({ customerId, kind: 'invitation-expiry' as const, refId: i.invitationId, dueAt: i.expiresAt })),
-  ];
 }

@@ -1,0 +1,45 @@
+import { type CustomerEvent, type Deadline, DEADLINE_EVENT_TYPES, deadlineChange } from '@ledger/domain';
+import type { Projection, ProjectionEvent } from '../projection';
+
+export interface DeadlineQueries {
+  /** Deadlines due at or before `now`, oldest first: what the scheduler records next. */
+  due(now: string, limit: number): Deadline[];
+}
+
+/** The facts time brings that are still to be recorded (license term ends, expiries): the scheduler's work list. */
+export const deadlines: Projection<DeadlineQueries> = {
+  name: 'deadlines',
+  version: 1,
+  eventTypes: DEADLINE_EVENT_TYPES,
+  tables: [{
+    name: 'deadlines',
+    schema: `CREATE TABLE deadlines (
+      customer_id TEXT NOT NULL,
+      kind TEXT NOT NULL,
+      ref_id TEXT NOT NULL,
+      due_at TEXT NOT NULL,
+      PRIMARY KEY (customer_id, kind, ref_id)
+    ) WITHOUT ROWID`,
+    indexes: ['CREATE INDEX IF NOT EXISTS deadlines_by_due ON deadlines (due_at, customer_id, kind, ref_id)'],
+    order: 'customer_id, kind, ref_id',
+  }],
+  open(db) {
+    const set = db.prepare(`INSERT INTO deadlines (customer_id, kind, ref_id, due_at) VALUES (?, ?, ?, ?)
+      ON CONFLICT (customer_id, kind, ref_id) DO UPDATE SET due_at = excluded.due_at`);
+    const clear = db.prepare('DELETE FROM deadlines WHERE customer_id = ? AND kind = ? AND ref_id = ?');
+    const due = db.prepare('SELECT customer_id, kind, ref_id, due_at FROM deadlines WHERE due_at <= ? ORDER BY due_at, customer_id, kind, ref_id LIMIT ?');
+    return {
+      apply(events) {
+        for (const { event } of events as ReadonlyArray<ProjectionEvent<CustomerEvent>>) {
+          const change = deadlineChange(event);
+          if (change && 'set' in change) set.run(change.set.customerId, change.set.kind, change.set.refId, change.set.dueAt);
+          else if (change) clear.run(change.clear.customerId, change.clear.kind, change.clear.refId);
+        }
+      },
+      queries: {
+        due: (now, limit) => (due.all(now, limit) as Array<{ customer_id: string; kind: Deadline['kind']; ref_id: string; due_at: string }>)
+          .map((row) => ({ customerId: row.customer_id, kind: row.kind, refId: row.ref_id, dueAt: row.due_at })),
+      },
+    };
+  },
+};
