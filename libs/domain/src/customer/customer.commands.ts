@@ -1,64 +1,21 @@
-import type { Channel, Cloud, CommandOf, SubscriptionKind } from '../shared/vocabulary';
-import type { DelegatedAdminRequest } from './customer.events';
+import type { AcceptInvitation } from './commands/accept-invitation';
+import type { CancelSubscription } from './commands/cancel-subscription';
+import type { CreateInvitation } from './commands/create-invitation';
+import type { EndLicenseTerm } from './commands/end-license-term';
+import type { ExpireDelegatedAdmin } from './commands/expire-delegated-admin';
+import type { ExpireInvitation } from './commands/expire-invitation';
+import type { GrantDelegatedAdmin } from './commands/grant-delegated-admin';
+import type { RecordSubscription } from './commands/record-subscription';
+import type { RegisterCustomer } from './commands/register-customer';
+import type { RevokeDelegatedAdmin } from './commands/revoke-delegated-admin';
+import type { RevokeInvitation } from './commands/revoke-invitation';
+import type { SwitchSubscription } from './commands/switch-subscription';
+import type { TerminateRelationship } from './commands/terminate-relationship';
 
-type CustomerCommandOf<T extends string, D extends { customerId: string }> = CommandOf<T, D>;
-
-export type RegisterCustomer = CustomerCommandOf<
-  'RegisterCustomer',
-  { customerId: string; name: string; cloud: Cloud; isPartnerTenant: boolean }
->;
-
-export type RecordSubscription = CustomerCommandOf<
-  'RecordSubscription',
-  {
-    customerId: string;
-    subscriptionId: string;
-    kind: SubscriptionKind;
-    channel: Channel;
-    partnerOfRecordId?: string;
-    termEndsAt?: string;
-  }
->;
-
-export type CancelSubscription = CustomerCommandOf<'CancelSubscription', { customerId: string; subscriptionId: string }>;
-
-export type SwitchSubscription = CustomerCommandOf<
-  'SwitchSubscription',
-  { customerId: string; subscriptionId: string; targetPartnerId: string; newTermEndsAt?: string }
->;
-
-export type EndLicenseTerm = CustomerCommandOf<'EndLicenseTerm', { customerId: string; subscriptionId: string }>;
-
-export type CreateInvitation = CustomerCommandOf<
-  'CreateInvitation',
-  {
-    customerId: string;
-    invitationId: string;
-    partnerId: string;
-    resellerId?: string;
-    delegatedAdmin?: DelegatedAdminRequest;
-  }
->;
-
-export type RevokeInvitation = CustomerCommandOf<'RevokeInvitation', { customerId: string; invitationId: string }>;
-
-export type ExpireInvitation = CustomerCommandOf<'ExpireInvitation', { customerId: string; invitationId: string }>;
-
-export type AcceptInvitation = CustomerCommandOf<'AcceptInvitation', { customerId: string; invitationId: string }>;
-
-export type TerminateRelationship = CustomerCommandOf<
-  'TerminateRelationship',
-  { customerId: string; relationshipId: string }
->;
-
-export type GrantDelegatedAdmin = CustomerCommandOf<
-  'GrantDelegatedAdmin',
-  { customerId: string; grantId: string; partnerId: string; roles: string[]; endsAt: string }
->;
-
-export type RevokeDelegatedAdmin = CustomerCommandOf<'RevokeDelegatedAdmin', { customerId: string; grantId: string }>;
-
-export type ExpireDelegatedAdmin = CustomerCommandOf<'ExpireDelegatedAdmin', { customerId: string; grantId: string }>;
+export type {
+  AcceptInvitation, CancelSubscription, CreateInvitation, EndLicenseTerm, ExpireDelegatedAdmin, ExpireInvitation, GrantDelegatedAdmin,
+  RecordSubscription, RegisterCustomer, RevokeDelegatedAdmin, RevokeInvitation, SwitchSubscription, TerminateRelationship,
+};
 
 export type CustomerCommand =
   | RegisterCustomer

@@ -1,12 +1,7 @@
-import type { Cloud, CommandOf, CspProgram, PartnerProgram } from '../shared/vocabulary';
+import type { AuthorizeIndirectReseller } from './commands/authorize-indirect-reseller';
+import type { EnrollPartner } from './commands/enroll-partner';
+import type { MovePartnerToCsp } from './commands/move-partner-to-csp';
 
-export type EnrollPartner = CommandOf<
-  'EnrollPartner',
-  { partnerId: string; name: string; program: PartnerProgram; cloud: Cloud }
->;
-
-export type MovePartnerToCsp = CommandOf<'MovePartnerToCsp', { partnerId: string; program: CspProgram }>;
-
-export type AuthorizeIndirectReseller = CommandOf<'AuthorizeIndirectReseller', { providerId: string; resellerId: string }>;
+export type { AuthorizeIndirectReseller, EnrollPartner, MovePartnerToCsp };
 
 export type PartnerCommand = EnrollPartner | MovePartnerToCsp | AuthorizeIndirectReseller;
