@@ -1,7 +1,7 @@
 import { addDays } from '@ledger/domain';
 import { ReadSide } from '@ledger/read-models';
 import { Clock } from '../apps/ledger/src/clock';
-import { CommandRunner } from '../apps/ledger/src/commands/command-runner';
+import { LedgerCommands } from '../apps/ledger/src/commands/submit-command';
 import { Scheduler } from '../apps/ledger/src/scheduler/scheduler';
 import { TestLedger } from './support/test-ledger';
 
@@ -46,7 +46,7 @@ describe('the scheduler records term ends and expiries when their time comes', (
 
   it('with two schedulers running at once, records the term end once', async () => {
     ledger.clock.set(addDays(T0, 31));
-    const other = new Scheduler(ledger.app.get(ReadSide), ledger.app.get(CommandRunner), ledger.app.get(Clock), { intervalMs: 0 });
+    const other = new Scheduler(ledger.app.get(ReadSide), ledger.app.get(LedgerCommands), ledger.app.get(Clock), { intervalMs: 0 });
     const [a, b] = await Promise.all([scheduler(ledger).runOnce(), other.runOnce()]);
     expect(a.recorded + b.recorded).toBe(1);
     expect(a.alreadyRecorded + b.alreadyRecorded).toBe(1);

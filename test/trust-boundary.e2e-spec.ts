@@ -6,7 +6,7 @@ import { addDays, type Deadline } from '@ledger/domain';
 import type { ReadSide } from '@ledger/read-models';
 import { createLedgerApp } from '../apps/ledger/src/app';
 import { sha256 } from '../apps/ledger/src/auth/token-registry';
-import type { CommandRunner } from '../apps/ledger/src/commands/command-runner';
+import type { LedgerCommands } from '../apps/ledger/src/commands/submit-command';
 import { loadConfig } from '../apps/ledger/src/config/ledger-config';
 import { Scheduler } from '../apps/ledger/src/scheduler/scheduler';
 import { MovableClock } from '../apps/ledger/src/testing/movable-clock';
@@ -146,17 +146,17 @@ describe('the scheduler, when one fact cannot be recorded', () => {
       { customerId: 'a', kind: 'grant-expiry', refId: 'g-broken', dueAt: T0 },
       { customerId: 'b', kind: 'license-term-end', refId: 's-1', dueAt: T0 },
     ];
-    // Fault injection: a store failure on one stream cannot be produced on demand with real parts, so the runner
+    // Fault injection: a store failure on one stream cannot be produced on demand with real parts, so the commands
     // here fails the first fact and records the second.
-    const runner = {
-      run: async (_: unknown, input: { data: { customerId: string } }) => {
+    const commands = {
+      customer: async (input: { data: { customerId: string } }) => {
         if (input.data.customerId === 'a') throw new Error('disk I/O error');
         return { replayed: false };
       },
-    } as unknown as CommandRunner;
+    } as unknown as LedgerCommands;
     const readSide = { query: () => ({ due: () => due }) } as unknown as ReadSide;
     const failures: string[] = [];
-    const scheduler = new Scheduler(readSide, runner, new MovableClock(T0), {
+    const scheduler = new Scheduler(readSide, commands, new MovableClock(T0), {
       intervalMs: 0, onFailure: (deadline, error) => failures.push(`${deadline.refId}: ${String(error)}`),
     });
     expect(await scheduler.runOnce()).toEqual({ recorded: 1, alreadyRecorded: 0, refused: 0, failed: 1 });

@@ -16,7 +16,7 @@ import { TokenRegistry, TokensFileWatcher } from './auth/token-registry';
 import { Clock, SystemClock } from './clock';
 import { CommandRunner } from './commands/command-runner';
 import { SqliteStateSnapshots, StateSnapshots } from './commands/state-snapshots';
-import { LedgerCommands, SubmitCommandHandler } from './commands/submit-command';
+import { LedgerCommands, MeteredRunner, SubmitCustomerCommandHandler, SubmitPartnerCommandHandler } from './commands/submit-command';
 import { LEDGER_CONFIG } from './config/config.token';
 import type { LedgerConfig, TokenDefinition } from './config/ledger-config';
 import { CustomerRelationshipsController } from './customers/customer-relationships.controller';
@@ -179,11 +179,11 @@ export class LedgerModule {
         },
         {
           provide: Scheduler,
-          inject: [ReadSide, CommandRunner, Clock, LedgerMetrics],
-          useFactory: (readSide: ReadSide, runner: CommandRunner, clock: Clock, metrics: LedgerMetrics) => {
+          inject: [ReadSide, LedgerCommands, Clock, LedgerMetrics],
+          useFactory: (readSide: ReadSide, commands: LedgerCommands, clock: Clock, metrics: LedgerMetrics) => {
             const logger = new Logger('Scheduler');
             const repeated = new RepeatedLog();
-            return new Scheduler(readSide, runner, clock, {
+            return new Scheduler(readSide, commands, clock, {
               intervalMs: config.schedulerIntervalMs,
               onError: (error) => repeated.log(String(error), `A scheduler run failed; the next one retries: ${String(error)}`,
                 (line) => logger.error(line)),
@@ -196,7 +196,9 @@ export class LedgerModule {
             });
           },
         },
-        SubmitCommandHandler,
+        MeteredRunner,
+        SubmitCustomerCommandHandler,
+        SubmitPartnerCommandHandler,
         LedgerCommands,
         ReadAccess,
         StorageLifecycle,

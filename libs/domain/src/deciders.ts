@@ -12,6 +12,7 @@ import { decidePartner, partnerCommandTarget, partnersReferencedByPartnerCommand
 import type { PartnerEvent } from './partner/partner.events';
 import { evolvePartner, initialPartnerState, type PartnerState } from './partner/partner.state';
 import type { PartnerDirectory } from './shared/parties';
+import type { CommandContext } from './shared/vocabulary';
 
 export type StreamCategory = 'partner' | 'customer';
 
@@ -25,7 +26,8 @@ export const DEFAULT_LEDGER_POLICY: LedgerPolicy = DEFAULT_CUSTOMER_POLICY;
  */
 export interface Decider<C, E, S> {
   readonly category: StreamCategory;
-  entityId(command: C): string;
+  /** The id of the partner or customer whose stream the command goes to (from its data). */
+  entityId(input: CommandInput<C>): string;
   initialState(): S;
   evolve(state: S, event: E): S;
   referencedPartners(command: C, state: S): string[];
@@ -62,3 +64,9 @@ export function parseStreamName(stream: string): { category: StreamCategory; id:
 
 /** A command as a caller submits it: the runner adds the context (actor, the ledger clock's time). */
 export type CommandInput<C> = C extends { metadata: unknown } ? Omit<C, 'metadata'> : never;
+
+/** The command a decider decides: the caller's input with the context the runner adds. */
+export function withContext<C>(input: CommandInput<C>, metadata: CommandContext): C {
+  // CommandInput<C> is C less its metadata, so adding the metadata back gives a C (TypeScript cannot follow the conditional type).
+  return { ...input, metadata } as unknown as C;
+}

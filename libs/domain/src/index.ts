@@ -19,3 +19,4 @@ export * from './projections/customer-view';
 export * from './projections/partner-view';
 export * from './projections/support-rights';
 export * from './projections/deadlines';
+export * from './stored-events';

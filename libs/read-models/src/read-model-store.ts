@@ -1,9 +1,8 @@
 import type Database from 'better-sqlite3';
-import { inTransientScope, parseStreamName } from '@ledger/domain';
+import { decodeEvent, inTransientScope, parseStreamName } from '@ledger/domain';
 import { comparePositions, openPrivateDatabase, type Position, type RecordedEvent, sqliteFaultReason } from '@ledger/event-store';
 import type { OpenProjection, Projection, ProjectionEvent } from './projection';
 import { LEDGER_PROJECTIONS } from './projections';
-import { projectedEventOf } from './projected-event';
 
 /** Each projection's version and checkpoint; `ready` is 0 while it is built from the log by itself, 1 once the live projector feeds it. */
 const REGISTRY = `
@@ -293,7 +292,7 @@ export class ReadModelStore {
         if (fromEarliest && comparePositions(event.position, fromEarliest.position) <= 0) continue;
         options.beforeEach?.(event);
         const stream = parseStreamName(event.stream);
-        const domainEvent = projectedEventOf(event);
+        const domainEvent = decodeEvent(event);
         if (stream && domainEvent) projected += 1;
         decoded.push({
           position: event.position,

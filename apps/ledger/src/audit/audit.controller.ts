@@ -1,6 +1,6 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { streamName, type StreamCategory } from '@ledger/domain';
+import { metadataOf, streamName, type StreamCategory } from '@ledger/domain';
 import { encodePositionToken, EventStore, type Position, type RecordedEvent, RefusalLog, verifyLog, type VerifyReport } from '@ledger/event-store';
 import { InvalidCursorError } from '@ledger/read-models';
 import { RequireScope } from '../auth/auth.guard';
@@ -108,7 +108,7 @@ export class AuditController {
     const matching: RecordedEvent[] = [];
     let next: bigint | undefined;
     for (const event of events) {
-      const at = Date.parse(String(event.metadata.recordedAt));
+      const at = Date.parse(metadataOf(event).recordedAt);
       if ((types && !types.has(event.type)) || (from && at < from) || (to && at >= to)) continue;
       if (matching.length === limit) {
         next = event.revision;

@@ -11,6 +11,10 @@ import {
   partnerDecider,
   type PartnerState,
   streamName,
+  withContext,
+  decodeEvent,
+  type LedgerEventMetadata,
+  metadataOf,
 } from '@ledger/domain';
 import {
   chainEvents,
@@ -121,7 +125,7 @@ export class CommandRunner {
     envelope: CommandEnvelope,
   ): Promise<CommandResult> {
     const commandHash = hashCommand(input, envelope);
-    const stream = streamName(decider.category, decider.entityId(input as unknown as C));
+    const stream = streamName(decider.category, decider.entityId(input));
     const attempts = envelope.expectedRevision === undefined ? this.options.maxAttempts : 1;
 
     for (let attempt = 1; ; attempt += 1) {
@@ -135,7 +139,7 @@ export class CommandRunner {
 
       checkIfMatch(stream, envelope.expectedRevision, revision);
       const now = this.clock.now().toISOString();
-      const command = { ...input, metadata: { actor: envelope.actor, now } } as unknown as C;
+      const command = withContext<C>(input, { actor: envelope.actor, now });
       const partners = await this.loadPartners(decider.referencedPartners(command, state));
 
       let decided: E[];
@@ -151,7 +155,7 @@ export class CommandRunner {
         type: event.type,
         schemaVersion: EVENT_SCHEMA_VERSIONS[event.type],
         data: event.data,
-        metadata: {
+        metadata: ledgerMetadata({
           commandId: envelope.commandId,
           commandType: input.type,
           commandHash,
@@ -161,7 +165,7 @@ export class CommandRunner {
           correlationId: envelope.correlationId,
           causationId: envelope.commandId,
           recordedAt: now,
-        },
+        }),
       })));
       try {
         const appended = await this.store.appendToStream(stream, events, {
@@ -228,9 +232,16 @@ const PARTNER_FOLDING = {
   evolve: (state: PartnerState, event: RecordedEvent) => partnerDecider.evolve(state, asDomainEvent(event)),
 };
 
-/** Stored events are trusted to be the domain's own: the store holds only what deciders produced. */
+/** A stored event decoded (and upcast) for a decider's evolve; a stream holds only what deciders produced. */
 function asDomainEvent<E>(event: RecordedEvent): E {
-  return { type: event.type, data: event.data } as E;
+  const decoded = decodeEvent(event);
+  if (!decoded) throw new Error(`Event ${event.id} of ${event.stream} has type ${event.type}, which the ledger does not know`);
+  return decoded as unknown as E;
+}
+
+/** Typed where it is written; stored as the store's plain record. */
+function ledgerMetadata(metadata: LedgerEventMetadata): Readonly<Record<string, unknown>> {
+  return { ...metadata };
 }
 
 function hashCommand(input: { type: string; data: unknown }, envelope: CommandEnvelope): string {
@@ -245,7 +256,7 @@ function checkIfMatch(stream: string, expected: CommandEnvelope['expectedRevisio
 }
 
 function answerRetry(applied: readonly RecordedEvent[], stream: string, commandHash: string, commandId: string): CommandResult {
-  if (applied[0].metadata.commandHash !== commandHash) throw new IdempotencyKeyReusedError(commandId);
+  if (metadataOf(applied[0]).commandHash !== commandHash) throw new IdempotencyKeyReusedError(commandId);
   const last = applied[applied.length - 1];
   return {
     commandId, stream, revision: last.revision, position: last.position,

@@ -1,4 +1,4 @@
-import { fold } from '@ledger/domain';
+import { fold, metadataOf } from '@ledger/domain';
 import { type EventStore, HASH_KEY, type RecordedEvent, scopedCommandId } from '@ledger/event-store';
 import type { StateSnapshots } from './state-snapshots';
 
@@ -29,7 +29,8 @@ export class CommandIndex {
   add(events: readonly RecordedEvent[]): void {
     for (const event of events) {
       if (event.revision <= this.upTo) continue;
-      const key = scopedCommandId(String(event.metadata.client), String(event.metadata.commandId));
+      const { client, commandId } = metadataOf(event);
+      const key = scopedCommandId(client, commandId);
       const held = this.byCommand.get(key);
       if (held) held[1] = event.revision;
       else this.byCommand.set(key, [event.revision, event.revision]);

@@ -13,27 +13,35 @@ import {
 import { LedgerMetrics } from '../operations/metrics';
 import { type CommandEnvelope, type CommandResult, CommandRunner } from './command-runner';
 
-/** The bus message for every ledger command: which decider, the command, and its envelope. */
-export class SubmitCommand extends Command<CommandResult> {
-  constructor(
-    readonly decider: Decider<never, LedgerEvent, unknown>,
-    readonly input: { type: string; data: unknown },
-    readonly envelope: CommandEnvelope,
-  ) {
+/** A customer command on the bus: any of the customer aggregate's commands (its module in the domain decides it). */
+export class SubmitCustomerCommand extends Command<CommandResult> {
+  constructor(readonly input: CommandInput<CustomerCommand>, readonly envelope: CommandEnvelope) {
     super();
   }
 }
 
-@CommandHandler(SubmitCommand)
-export class SubmitCommandHandler implements ICommandHandler<SubmitCommand, CommandResult> {
+/** A partner command on the bus. */
+export class SubmitPartnerCommand extends Command<CommandResult> {
+  constructor(readonly input: CommandInput<PartnerCommand>, readonly envelope: CommandEnvelope) {
+    super();
+  }
+}
+
+/** Runs a command through the runner and counts its outcome: what every handler on the bus does. */
+@Injectable()
+export class MeteredRunner {
   constructor(
     private readonly runner: CommandRunner,
     private readonly metrics: LedgerMetrics,
   ) {}
 
-  async execute({ decider, input, envelope }: SubmitCommand): Promise<CommandResult> {
+  async run<C extends { type: string; data: unknown }, S>(
+    decider: Decider<C, LedgerEvent, S>,
+    input: CommandInput<C>,
+    envelope: CommandEnvelope,
+  ): Promise<CommandResult> {
     try {
-      const result = await this.runner.run(decider, input as never, envelope);
+      const result = await this.runner.run(decider, input, envelope);
       this.metrics.commands.inc({ command: input.type, outcome: result.replayed ? 'replayed' : 'accepted' });
       return result;
     } catch (error) {
@@ -45,16 +53,34 @@ export class SubmitCommandHandler implements ICommandHandler<SubmitCommand, Comm
   }
 }
 
-/** What controllers call: a typed front for the command bus. */
+@CommandHandler(SubmitCustomerCommand)
+export class SubmitCustomerCommandHandler implements ICommandHandler<SubmitCustomerCommand, CommandResult> {
+  constructor(private readonly runner: MeteredRunner) {}
+
+  execute({ input, envelope }: SubmitCustomerCommand): Promise<CommandResult> {
+    return this.runner.run(customerDecider, input, envelope);
+  }
+}
+
+@CommandHandler(SubmitPartnerCommand)
+export class SubmitPartnerCommandHandler implements ICommandHandler<SubmitPartnerCommand, CommandResult> {
+  constructor(private readonly runner: MeteredRunner) {}
+
+  execute({ input, envelope }: SubmitPartnerCommand): Promise<CommandResult> {
+    return this.runner.run(partnerDecider, input, envelope);
+  }
+}
+
+/** What controllers and the scheduler call: a typed front for the command bus. */
 @Injectable()
 export class LedgerCommands {
   constructor(private readonly bus: CommandBus) {}
 
   partner(input: CommandInput<PartnerCommand>, envelope: CommandEnvelope): Promise<CommandResult> {
-    return this.bus.execute(new SubmitCommand(partnerDecider as Decider<never, LedgerEvent, unknown>, input, envelope));
+    return this.bus.execute(new SubmitPartnerCommand(input, envelope));
   }
 
   customer(input: CommandInput<CustomerCommand>, envelope: CommandEnvelope): Promise<CommandResult> {
-    return this.bus.execute(new SubmitCommand(customerDecider as Decider<never, LedgerEvent, unknown>, input, envelope));
+    return this.bus.execute(new SubmitCustomerCommand(input, envelope));
   }
 }

@@ -1,6 +1,6 @@
-import { type CustomerEvent, type CustomerView, evolveCustomerView, inTransientScope, type ProjectedEvent, streamName } from '@ledger/domain';
+import { type CustomerEvent, type CustomerView, decodeEvent, evolveCustomerView, inTransientScope, type ProjectedEvent, streamName } from '@ledger/domain';
 import { comparePositions, type EventStore, type Position, type RecordedEvent } from '@ledger/event-store';
-import { customerViews, projectedEventOf, type ReadSide, recordedAtOf } from '@ledger/read-models';
+import { customerViews, type ReadSide, recordedAtOf } from '@ledger/read-models';
 
 export type Cutoff = { readonly time: string } | { readonly position: Position };
 
@@ -38,7 +38,7 @@ export class TimeTravel {
     inTransientScope(() => {
       for (const event of events) {
         if (isBeyond(event, cutoff)) break;
-        const projected = projectedEventOf(event);
+        const projected = decodeEvent(event);
         if (!projected) continue;
         view = evolveCustomerView(view, projected as ProjectedEvent<CustomerEvent>);
         position = event.position;

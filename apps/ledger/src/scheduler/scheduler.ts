@@ -1,9 +1,8 @@
-import type { CommandInput, CustomerCommand, Deadline } from '@ledger/domain';
-import { CommandRefused, customerDecider } from '@ledger/domain';
-import type { ReadSide } from '@ledger/read-models';
+import { type CommandInput, CommandRefused, type CustomerCommand, type Deadline } from '@ledger/domain';
+import { deadlines, type ReadSide } from '@ledger/read-models';
 import type { Clock } from '../clock';
-import type { CommandEnvelope, CommandRunner } from '../commands/command-runner';
-import { deadlines } from '@ledger/read-models';
+import type { CommandEnvelope } from '../commands/command-runner';
+import type { LedgerCommands } from '../commands/submit-command';
 
 export interface SchedulerRun {
   readonly recorded: number;
@@ -43,7 +42,8 @@ export class Scheduler {
 
   constructor(
     private readonly readSide: ReadSide,
-    private readonly runner: CommandRunner,
+    /** The command bus's front: the scheduler's commands take the same path, and are counted, like every other. */
+    private readonly commands: Pick<LedgerCommands, 'customer'>,
     private readonly clock: Clock,
     private readonly options: {
       intervalMs: number;
@@ -84,7 +84,7 @@ export class Scheduler {
     for (const deadline of this.readSide.query(deadlines).due(now, this.options.batchSize ?? 1000)) {
       const commandId = `scheduler:${deadline.kind}:${deadline.customerId}:${deadline.refId}:${deadline.dueAt}`;
       try {
-        const result = await this.runner.run(customerDecider, commandFor(deadline), { ...SCHEDULER, commandId, correlationId: commandId });
+        const result = await this.commands.customer(commandFor(deadline), { ...SCHEDULER, commandId, correlationId: commandId });
         if (result.replayed) run.alreadyRecorded += 1;
         else run.recorded += 1;
       } catch (error) {

@@ -1,6 +1,7 @@
 import { authorizeIndirectReseller } from './commands/authorize-indirect-reseller';
 import { enrollPartner } from './commands/enroll-partner';
 import { movePartnerToCsp } from './commands/move-partner-to-csp';
+import type { CommandInput } from '../deciders';
 import type { PartnerCommand } from './partner.commands';
 import type { PartnerEvent } from './partner.events';
 import type { PartnerCommandHandler, PartnerDecisionInput } from './partner.handler';
@@ -14,14 +15,14 @@ export const PARTNER_COMMANDS: { readonly [T in PartnerCommand['type']]: Partner
   AuthorizeIndirectReseller: authorizeIndirectReseller,
 };
 
-function handlerOf<C extends PartnerCommand>(command: C): PartnerCommandHandler<C> {
+function handlerOf<C extends PartnerCommand>(command: Pick<C, 'type'>): PartnerCommandHandler<C> {
   // The map is keyed by the command's type, so the handler found is the command's own.
   return PARTNER_COMMANDS[command.type] as unknown as PartnerCommandHandler<C>;
 }
 
 /** The id of the partner whose stream a command appends to. */
-export function partnerCommandTarget(command: PartnerCommand): string {
-  return handlerOf(command).target(command);
+export function partnerCommandTarget(input: CommandInput<PartnerCommand>): string {
+  return handlerOf(input).target(input);
 }
 
 /** The other partners whose state the decision needs. */

@@ -11,7 +11,7 @@ export interface PartnerDecisionInput {
 
 /** One partner command: whose stream it goes to, which other partners its decision reads, and the decision. */
 export interface PartnerCommandHandler<C> {
-  target(command: C): string;
+  target(command: Omit<C, 'metadata'>): string;
   reads(command: C): readonly string[];
   decide(command: C, input: PartnerDecisionInput): PartnerEvent[];
 }
