@@ -8,6 +8,7 @@ import { documentProjection, type Projection } from './projection';
 import { customerViews, LEDGER_PROJECTIONS } from './projections';
 import { ReadModelsUnavailableError, ReadModelStore } from './read-model-store';
 import { ReadSide } from './read-side';
+import { eventually } from './testing/eventually';
 import { writeHistory } from './testing/history-generator';
 
 /** A projection that exists only in this test: per stream, how many events it has (v1) or the type of its last one (v2). */
@@ -20,14 +21,6 @@ function throwaway(version: 1 | 2): Projection<{ of(entityId: string): string | 
     evolve: (document, event) => ({ value: version === 1 ? String(Number(document?.value ?? 0) + 1) : event.type }),
     open: (_db, documents) => ({ queries: { of: (entityId) => documents.get(entityId)?.value } }),
   });
-}
-
-async function eventually(condition: () => boolean, timeoutMs = 20_000): Promise<void> {
-  const started = Date.now();
-  while (!condition()) {
-    if (Date.now() - started > timeoutMs) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
 }
 
 describe('the projection registry', () => {
@@ -66,7 +59,7 @@ describe('the projection registry', () => {
     const side = new ReadSide(events, { file, projections: [...LEDGER_PROJECTIONS, projection] });
     during?.(side);
     side.start();
-    await eventually(() => side.projections.every((p) => p.state === 'ready'));
+    await eventually(() => side.projections.every((p) => p.state === 'ready'), 20_000);
     return side;
   }
 

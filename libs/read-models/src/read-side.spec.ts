@@ -7,6 +7,7 @@ import { InvalidCursorError, type Page } from './paging';
 import { customerViews } from './projections';
 import { ReadModelStore } from './read-model-store';
 import { ReadSide } from './read-side';
+import { eventually } from './testing/eventually';
 import { writeHistory } from './testing/history-generator';
 
 const SHAPE = { partners: 60, customers: 400, secondsBetweenCommands: 3600 };
@@ -27,14 +28,6 @@ function collectPages<T>(fetch: (cursor?: string) => Page<T>): T[] {
     cursor = page.nextCursor;
   } while (cursor);
   return items;
-}
-
-async function eventually(condition: () => boolean | Promise<boolean>, timeoutMs = 10_000): Promise<void> {
-  const started = Date.now();
-  while (!(await condition())) {
-    if (Date.now() - started > timeoutMs) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
 }
 
 describe('the read side', () => {
