@@ -44,9 +44,6 @@ export interface Projection<Q = unknown> {
   open(db: Database.Database): OpenProjection<Q>;
 }
 
-/** The queries of a projection, by its type. */
-export type QueriesOf<P> = P extends Projection<infer Q> ? Q : never;
-
 export interface DocumentTable {
   readonly name: string;
   /** The key column (the entity's id). */

@@ -83,6 +83,12 @@ interface Registered {
   readonly queries: unknown;
 }
 
+/** The earliest of the checkpoints; none when there are none or one of them has seen nothing yet. */
+function earliest(checkpoints: ReadonlyArray<Checkpoint | undefined>): Checkpoint | undefined {
+  if (checkpoints.length === 0 || checkpoints.some((c) => c === undefined)) return undefined;
+  return (checkpoints as Checkpoint[]).reduce((first, c) => (comparePositions(c.position, first.position) < 0 ? c : first));
+}
+
 function checkpointOf(row: RegistryRow | undefined): Checkpoint | undefined {
   if (!row || row.commit_position === null || row.prepare_position === null) return undefined;
   return { position: { commit: row.commit_position, prepare: row.prepare_position }, eventsSeen: Number(row.events_seen) };
@@ -230,12 +236,7 @@ export class ReadModelStore {
 
   /** How far the read models that serve have come: the ready projections' checkpoint (the earliest, should they differ). */
   checkpoint(): Checkpoint | undefined {
-    return this.guard(() => {
-      const ready = [...this.readRows().values()].filter((row) => row.ready === 1n);
-      const checkpoints = ready.map(checkpointOf);
-      if (checkpoints.length === 0 || checkpoints.some((c) => c === undefined)) return undefined;
-      return (checkpoints as Checkpoint[]).reduce((earliest, c) => (comparePositions(c.position, earliest.position) < 0 ? c : earliest));
-    });
+    return this.guard(() => earliest([...this.readRows().values()].filter((row) => row.ready === 1n).map(checkpointOf)));
   }
 
   /** One projection's checkpoint. */
@@ -248,11 +249,6 @@ export class ReadModelStore {
     return this.registered.map(({ projection: { name, version } }) => ({
       name, version, state: this.building.has(name) ? 'building' : 'ready', eventsSeen: Number(rows.get(name)?.events_seen ?? 0),
     }));
-  }
-
-  /** The projections being built by themselves. */
-  get buildingProjections(): string[] {
-    return [...this.building];
   }
 
   /**
@@ -282,10 +278,8 @@ export class ReadModelStore {
       const targets = this.registered
         .filter(({ projection: { name } }) => (options.only === undefined ? rows.get(name)?.ready === 1n : name === options.only))
         .map((entry) => ({ entry, checkpoint: checkpointOf(rows.get(entry.projection.name)) }));
-      const fromEarliest = targets.some((t) => !t.checkpoint) ? undefined
-        : targets.map((t) => t.checkpoint as Checkpoint).reduce<Checkpoint | undefined>(
-          (earliest, c) => (!earliest || comparePositions(c.position, earliest.position) < 0 ? c : earliest), undefined);
       if (targets.length === 0) return 0;
+      const fromEarliest = earliest(targets.map((t) => t.checkpoint));
       const decoded: Array<{ position: Position; projected?: ProjectionEvent }> = [];
       let projected = 0;
       for (const event of events) {

@@ -148,7 +148,7 @@ export class ReadSide {
    */
   private buildNewProjections(): void {
     const store = this.current;
-    const names = store.buildingProjections;
+    const names = store.projections.filter((p) => p.state === 'building').map((p) => p.name);
     if (names.length === 0 || this.buildingNew) return;
     const moot = (): boolean => this.stopped || store !== this.current;
     this.buildingNew = (async () => {

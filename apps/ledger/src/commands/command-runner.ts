@@ -155,7 +155,7 @@ export class CommandRunner {
         type: event.type,
         schemaVersion: EVENT_SCHEMA_VERSIONS[event.type],
         data: event.data,
-        metadata: ledgerMetadata({
+        metadata: {
           commandId: envelope.commandId,
           commandType: input.type,
           commandHash,
@@ -165,7 +165,7 @@ export class CommandRunner {
           correlationId: envelope.correlationId,
           causationId: envelope.commandId,
           recordedAt: now,
-        }),
+        } satisfies LedgerEventMetadata,
       })));
       try {
         const appended = await this.store.appendToStream(stream, events, {
@@ -237,11 +237,6 @@ function asDomainEvent<E>(event: RecordedEvent): E {
   const decoded = decodeEvent(event);
   if (!decoded) throw new Error(`Event ${event.id} of ${event.stream} has type ${event.type}, which the ledger does not know`);
   return decoded as unknown as E;
-}
-
-/** Typed where it is written; stored as the store's plain record. */
-function ledgerMetadata(metadata: LedgerEventMetadata): Readonly<Record<string, unknown>> {
-  return { ...metadata };
 }
 
 function hashCommand(input: { type: string; data: unknown }, envelope: CommandEnvelope): string {
