@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { type CommandInput, type CustomerCommand, customerDecider, DEFAULT_LEDGER_POLICY, partnerDecider } from '@ledger/domain';
-import { SqliteEventStore, SqliteRefusalLog } from '@ledger/event-store';
+import { ChainedEventStore, SqliteEventStore, SqliteRefusalLog } from '@ledger/event-store';
 import { SystemClock } from '../apps/ledger/src/clock';
 import { type CommandEnvelope, CommandRunner } from '../apps/ledger/src/commands/command-runner';
 import { SqliteStateSnapshots } from '../apps/ledger/src/commands/state-snapshots';
@@ -33,7 +33,7 @@ async function main(): Promise<void> {
   const refusals = new SqliteRefusalLog(join(dir, 'refusals.sqlite'));
   // Kept every 1,000 events of a stream; the measured runner starts with an empty cache, as after a restart.
   const snapshots = new SqliteStateSnapshots(join(dir, 'state-snapshots.sqlite'));
-  const runner = () => new CommandRunner(store, refusals, new SystemClock(), { policy: DEFAULT_LEDGER_POLICY, maxAttempts: 5, snapshots });
+  const runner = () => new CommandRunner(new ChainedEventStore(store), refusals, new SystemClock(), { policy: DEFAULT_LEDGER_POLICY, maxAttempts: 5, snapshots });
   const operator = { kind: 'operator' as const, id: 'bench' };
   const partner = { kind: 'partner' as const, id: 'northwind' };
   try {

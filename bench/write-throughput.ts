@@ -13,7 +13,7 @@ import { performance } from 'node:perf_hooks';
 import {
   addDays, CommandRefused, customerDecider, type Decider, DEFAULT_LEDGER_POLICY, type LedgerEvent, partnerDecider,
 } from '@ledger/domain';
-import { SqliteEventStore, SqliteRefusalLog } from '@ledger/event-store';
+import { ChainedEventStore, SqliteEventStore, SqliteRefusalLog } from '@ledger/event-store';
 import { SystemClock } from '../apps/ledger/src/clock';
 import { CommandRunner } from '../apps/ledger/src/commands/command-runner';
 import { parseActor } from '../apps/ledger/src/auth/principal';
@@ -50,7 +50,7 @@ async function drive(
 async function inProcess(dir: string): Promise<void> {
   const store = new SqliteEventStore({ file: join(dir, 'events.sqlite') });
   const refusals = new SqliteRefusalLog(join(dir, 'refusals.sqlite'));
-  const runner = new CommandRunner(store, refusals, new SystemClock(), { policy: DEFAULT_LEDGER_POLICY, maxAttempts: 5 });
+  const runner = new CommandRunner(new ChainedEventStore(store), refusals, new SystemClock(), { policy: DEFAULT_LEDGER_POLICY, maxAttempts: 5 });
   const send = async (command: WorkloadCommand, key: string): Promise<boolean> => {
     const decider = (command.input.type in PARTNER_TYPES ? partnerDecider : customerDecider) as Decider<never, LedgerEvent, unknown>;
     const actor = parseActor(command.actor) ?? { kind: 'operator' as const, id: 'bench' };

@@ -8,7 +8,7 @@ import type { Request } from 'express';
 import { LoggerModule } from 'nestjs-pino';
 import { pino } from 'pino';
 import { pinoHttp } from 'pino-http';
-import { ensurePrivateDirectory, EventStore, EventStoreDbEventStore, RefusalLog, SqliteEventStore, SqliteRefusalLog } from '@ledger/event-store';
+import { ChainedEventStore, ensurePrivateDirectory, EventStore, EventStoreDbEventStore, RefusalLog, SqliteEventStore, SqliteRefusalLog } from '@ledger/event-store';
 import { damagedCopyOf, ReadSide } from '@ledger/read-models';
 import { AuditController } from './audit/audit.controller';
 import { AuthGuard } from './auth/auth.guard';
@@ -124,20 +124,22 @@ export class LedgerModule {
             });
           },
         },
+        // Every writer appends through the chaining decorator; readers see the same store through the port.
         {
-          provide: EventStore,
+          provide: ChainedEventStore,
           useFactory: () => {
             ensurePrivateDirectory(config.dataDir);
             if (config.eventStoreUrl) {
               const logger = new Logger('EventStoreDB');
-              return new EventStoreDbEventStore({
+              return new ChainedEventStore(new EventStoreDbEventStore({
                 connection: config.eventStoreUrl,
                 onResubscribe: (error, delayMs) => logger.warn(`Subscription dropped (${String(error)}); resubscribing in ${delayMs} ms`),
-              });
+              }));
             }
-            return new SqliteEventStore({ file: join(config.dataDir, 'events.sqlite') });
+            return new ChainedEventStore(new SqliteEventStore({ file: join(config.dataDir, 'events.sqlite') }));
           },
         },
+        { provide: EventStore, useExisting: ChainedEventStore },
         {
           provide: RefusalLog,
           useFactory: () => {
@@ -173,8 +175,8 @@ export class LedgerModule {
         },
         {
           provide: CommandRunner,
-          inject: [EventStore, RefusalLog, Clock, StoreHealth, StateSnapshots],
-          useFactory: (store: EventStore, refusals: RefusalLog, clock: Clock, storeHealth: StoreHealth, snapshots: StateSnapshots) =>
+          inject: [ChainedEventStore, RefusalLog, Clock, StoreHealth, StateSnapshots],
+          useFactory: (store: ChainedEventStore, refusals: RefusalLog, clock: Clock, storeHealth: StoreHealth, snapshots: StateSnapshots) =>
             new CommandRunner(store, refusals, clock, { policy: config.policy, maxAttempts: config.commandAttempts, storeHealth, snapshots }),
         },
         {

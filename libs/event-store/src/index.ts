@@ -9,5 +9,6 @@ export * from './eventstoredb/eventstoredb-event-store';
 export * from './eventstoredb/esdb-mapping';
 export * from './eventstoredb/resubscribing-subscription';
 export * from './hash-chain';
+export * from './chained-event-store';
 export * from './sqlite/storage-faults';
 export * from './time-slice';

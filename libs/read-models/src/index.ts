@@ -2,6 +2,7 @@ export * from './read-model-store';
 export * from './projection';
 export * from './projections';
 export * from './paging';
+export * from './query-errors';
 export * from './projector';
 export * from './read-side';
 export * from './build-read-models';

@@ -1,12 +1,9 @@
+import { InvalidCursorError } from './query-errors';
+
 export interface Page<T> {
   readonly items: T[];
   /** Where the next page starts; absent when this page is the last. */
   readonly nextCursor?: string;
-}
-
-/** A query was given a cursor this ledger did not hand out. */
-export class InvalidCursorError extends Error {
-  override readonly name = 'InvalidCursorError';
 }
 
 function encodeCursor(parts: readonly string[]): string {

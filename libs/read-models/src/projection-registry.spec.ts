@@ -6,7 +6,8 @@ import { LEDGER_EVENT_TYPES, type LedgerEvent, parseStreamName } from '@ledger/d
 import { SqliteEventStore } from '@ledger/event-store';
 import { documentProjection, type Projection } from './projection';
 import { customerViews, LEDGER_PROJECTIONS } from './projections';
-import { ReadModelsUnavailableError, ReadModelStore } from './read-model-store';
+import { ReadModelStore } from './read-model-store';
+import { ReadModelsUnavailableError } from './query-errors';
 import { ReadSide } from './read-side';
 import { eventually } from './testing/eventually';
 import { writeHistory } from './testing/history-generator';

@@ -3,6 +3,7 @@ import { decodeEvent, inTransientScope, parseStreamName } from '@ledger/domain';
 import { comparePositions, openPrivateDatabase, type Position, type RecordedEvent, sqliteFaultReason } from '@ledger/event-store';
 import type { OpenProjection, Projection, ProjectionEvent } from './projection';
 import { LEDGER_PROJECTIONS } from './projections';
+import { ReadModelsUnavailableError } from './query-errors';
 
 /** Each projection's version and checkpoint; `ready` is 0 while it is built from the log by itself, 1 once the live projector feeds it. */
 const REGISTRY = `
@@ -28,11 +29,6 @@ export interface ReadModelStoreOptions {
   readonly bulkLoad?: boolean;
   /** Called when SQLite reports the file damaged (the call then throws {@link ReadModelsUnavailableError}). */
   readonly onDamaged?: (error: unknown) => void;
-}
-
-/** The read models cannot answer now: they are damaged and being rebuilt, or still being built. */
-export class ReadModelsUnavailableError extends Error {
-  override readonly name = 'ReadModelsUnavailableError';
 }
 
 /** Whether an error says the read-model file is damaged (rather than busy, full, or the statement wrong). */

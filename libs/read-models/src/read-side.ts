@@ -5,7 +5,8 @@ import { buildReadModels, removeDatabase } from './build-read-models';
 import type { Projection } from './projection';
 import { recordedAtOf } from './projected-event';
 import { Projector, type ProjectorOptions } from './projector';
-import { isDamaged, type ProjectionStatus, ReadModelsUnavailableError, ReadModelStore } from './read-model-store';
+import { ReadModelsUnavailableError } from './query-errors';
+import { isDamaged, type ProjectionStatus, ReadModelStore } from './read-model-store';
 
 export interface ReadSideOptions {
   /** The read models' SQLite file. */

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type CommandInput, type CustomerCommand, customerDecider, DEFAULT_LEDGER_POLICY } from '@ledger/domain';
-import { SqliteEventStore, SqliteRefusalLog } from '@ledger/event-store';
+import { ChainedEventStore, SqliteEventStore, SqliteRefusalLog } from '@ledger/event-store';
 import { MovableClock } from '../testing/movable-clock';
 import { type CommandEnvelope, CommandRunner } from './command-runner';
 import { SqliteStateSnapshots } from './state-snapshots';
@@ -20,7 +20,7 @@ describe('the command runner', () => {
     dir = mkdtempSync(join(tmpdir(), 'ledger-runner-'));
     store = new SqliteEventStore({ file: join(dir, 'events.sqlite') });
     refusals = new SqliteRefusalLog(join(dir, 'refusals.sqlite'));
-    runner = new CommandRunner(store, refusals, new MovableClock('2026-03-01T09:00:00.000Z'), { policy: DEFAULT_LEDGER_POLICY, maxAttempts: 5 });
+    runner = new CommandRunner(new ChainedEventStore(store), refusals, new MovableClock('2026-03-01T09:00:00.000Z'), { policy: DEFAULT_LEDGER_POLICY, maxAttempts: 5 });
     await runner.run(customerDecider, { type: 'RegisterCustomer', data: { customerId: 'contoso', name: 'Contoso', cloud: 'global', isPartnerTenant: false } },
       envelope('register'));
   });
@@ -52,7 +52,7 @@ describe('the command runner', () => {
   it('after a restart, answers the retry of a command from before the latest snapshot as a retry, and decides on the snapshot', async () => {
     const snapshots = new SqliteStateSnapshots(join(dir, 'snapshots.sqlite'));
     const clock = new MovableClock('2026-03-01T09:00:00.000Z');
-    const make = () => new CommandRunner(store, refusals, clock, { policy: DEFAULT_LEDGER_POLICY, maxAttempts: 5, snapshots });
+    const make = () => new CommandRunner(new ChainedEventStore(store), refusals, clock, { policy: DEFAULT_LEDGER_POLICY, maxAttempts: 5, snapshots });
     const record = (n: number): CommandInput<CustomerCommand> =>
       ({ type: 'RecordSubscription', data: { customerId: 'contoso', subscriptionId: `s${n}`, kind: 'usage', channel: 'microsoft' } });
     const before = make();

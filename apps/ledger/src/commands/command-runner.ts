@@ -1,5 +1,3 @@
-import { createHash } from 'node:crypto';
-import canonicalize from 'canonicalize';
 import {
   type Actor,
   type CommandInput,
@@ -10,28 +8,23 @@ import {
   type LedgerEvent,
   type LedgerEventMetadata,
   type LedgerPolicy,
-  metadataOf,
   partnerDecider,
   type PartnerState,
   streamName,
   withContext,
 } from '@ledger/domain';
 import {
-  chainEvents,
-  chainHeadOf,
-  DuplicateEventIdError,
-  eventIdFor,
-  type EventStore,
+  type ChainedEventStore,
   EventStoreUnavailableError,
   type Position,
   type RecordedEvent,
   type RefusalLog,
-  scopedCommandId,
   WrongExpectedRevisionError,
 } from '@ledger/event-store';
 import type { Credential } from '../auth/principal';
 import type { Clock } from '../clock';
-import { ConcurrencyConflictError, IdempotencyKeyReusedError, RevisionMismatchError } from './command-errors';
+import { ConcurrencyConflictError, RevisionMismatchError } from './command-errors';
+import { Idempotency } from './idempotency';
 import type { StateSnapshots } from './state-snapshots';
 import { StreamStateCache } from './stream-state-cache';
 
@@ -73,22 +66,23 @@ export interface CommandRunnerOptions {
 }
 
 /**
- * The one path every command takes: read the stream (what came since the state cached for it), fold its state, decide, append at the exact revision
- * read, with event ids derived from the command id and each event chained by hash to the one before it. A refusal is kept in the refusal log, and a retried
- * command id gets the first answer again, whether it was applied or refused.
+ * The one path every command takes, in parts: the idempotency guard (a command id is applied once), the
+ * stream's state (what came since the state cached for it, folded), If-Match, the decision, and the append
+ * at the exact revision read, retried on a conflict. The store it is given chains each event to the one
+ * before it by hash (a {@link ChainedEventStore}), so the runner does not.
  */
 export class CommandRunner {
   private readonly states: StreamStateCache;
-  /** The commands being decided now, by scoped command id. */
-  private readonly inFlight = new Map<string, Promise<CommandResult>>();
+  private readonly idempotency: Idempotency;
 
   constructor(
-    private readonly store: EventStore,
-    private readonly refusals: RefusalLog,
+    private readonly store: ChainedEventStore,
+    refusals: RefusalLog,
     private readonly clock: Clock,
     private readonly options: CommandRunnerOptions,
   ) {
     this.states = new StreamStateCache(store, options.cachedStreams ?? 10_000, options.snapshots);
+    this.idempotency = new Idempotency(refusals, this.states);
   }
 
   /**
@@ -100,22 +94,14 @@ export class CommandRunner {
     input: CommandInput<C>,
     envelope: CommandEnvelope,
   ): Promise<CommandResult> {
-    const key = scopedCommandId(envelope.client, envelope.commandId);
-    for (let running = this.inFlight.get(key); running; running = this.inFlight.get(key)) {
-      await running.catch(() => undefined);
-    }
-    const decided = this.decideAndAppend(decider, input, envelope);
-    this.inFlight.set(key, decided);
     try {
-      const result = await decided;
+      const result = await this.idempotency.once(envelope, () => this.decideAndAppend(decider, input, envelope));
       this.options.storeHealth?.succeeded();
       return result;
     } catch (error) {
       if (error instanceof EventStoreUnavailableError) this.options.storeHealth?.failed(error);
       else if (error instanceof CommandRefused) this.options.storeHealth?.succeeded();
       throw error;
-    } finally {
-      this.inFlight.delete(key);
     }
   }
 
@@ -124,41 +110,40 @@ export class CommandRunner {
     input: CommandInput<C>,
     envelope: CommandEnvelope,
   ): Promise<CommandResult> {
-    const commandHash = hashCommand(input, envelope);
+    const fingerprint = this.idempotency.fingerprint(input, envelope);
     const stream = streamName(decider.category, decider.entityId(input));
     const attempts = envelope.expectedRevision === undefined ? this.options.maxAttempts : 1;
 
     for (let attempt = 1; ; attempt += 1) {
-      const { revision, state, last, commands } = await this.states.load(stream, {
+      const loaded = await this.states.load(stream, {
         initialState: decider.initialState,
         evolve: (folded: S, event: RecordedEvent) => decider.evolve(folded, asDomainEvent<E>(event)),
       });
-      const applied = commands.appliedBy(envelope.client, envelope.commandId);
-      if (applied) return answerRetry(await this.states.eventsOf(stream, applied), stream, commandHash, envelope.commandId);
-      await this.answerRetriedRefusal(envelope, commandHash);
+      const first = await this.idempotency.firstAnswer(stream, loaded, envelope, fingerprint);
+      if (first) return first;
 
-      checkIfMatch(stream, envelope.expectedRevision, revision);
+      checkIfMatch(stream, envelope.expectedRevision, loaded.revision);
       const now = this.clock.now().toISOString();
       const command = withContext<C>(input, { actor: envelope.actor, now });
-      const partners = await this.loadPartners(decider.referencedPartners(command, state));
+      const partners = await this.loadPartners(decider.referencedPartners(command, loaded.state));
 
       let decided: E[];
       try {
-        decided = decider.decide(command, state, partners, this.options.policy);
+        decided = decider.decide(command, loaded.state, partners, this.options.policy);
       } catch (error) {
-        if (error instanceof CommandRefused) await this.keepRefusal(error, input, envelope, stream, commandHash, now);
+        if (error instanceof CommandRefused) await this.idempotency.keepRefusal(error, input, envelope, stream, fingerprint, now);
         throw error;
       }
 
-      const events = chainEvents(stream, chainHeadOf(last), decided.map((event, index) => ({
-        id: eventIdFor(scopedCommandId(envelope.client, envelope.commandId), index),
+      const events = decided.map((event, index) => ({
+        id: this.idempotency.eventId(envelope, index),
         type: event.type,
         schemaVersion: EVENT_SCHEMA_VERSIONS[event.type],
         data: event.data,
         metadata: {
           commandId: envelope.commandId,
           commandType: input.type,
-          commandHash,
+          commandHash: fingerprint,
           actor: envelope.actor,
           client: envelope.client,
           credential: envelope.credential,
@@ -166,10 +151,10 @@ export class CommandRunner {
           causationId: envelope.commandId,
           recordedAt: now,
         } satisfies LedgerEventMetadata,
-      })));
+      }));
       try {
         const appended = await this.store.appendToStream(stream, events, {
-          expectedRevision: revision === -1n ? 'no-stream' : revision,
+          expectedRevision: loaded.revision === -1n ? 'no-stream' : loaded.revision,
         });
         return {
           commandId: envelope.commandId, stream, revision: appended.nextRevision, position: appended.position,
@@ -178,8 +163,7 @@ export class CommandRunner {
           replayed: appended.alreadyAppended === true,
         };
       } catch (error) {
-        if (error instanceof DuplicateEventIdError) throw new IdempotencyKeyReusedError(envelope.commandId);
-        if (!(error instanceof WrongExpectedRevisionError)) throw error;
+        if (!(error instanceof WrongExpectedRevisionError)) throw this.idempotency.appendFailure(error, envelope);
         if (envelope.expectedRevision !== undefined) {
           throw new RevisionMismatchError(stream, String(envelope.expectedRevision), error.actual);
         }
@@ -195,29 +179,6 @@ export class CommandRunner {
       return [id, state] as const;
     }));
     return new Map(entries);
-  }
-
-  private async answerRetriedRefusal({ client, commandId }: CommandEnvelope, commandHash: string): Promise<void> {
-    const refusal = await this.refusals.find(client, commandId);
-    if (!refusal) return;
-    if (refusal.commandHash !== commandHash) throw new IdempotencyKeyReusedError(commandId);
-    throw new CommandRefused(refusal.code, refusal.category as CommandRefused['category'], refusal.message);
-  }
-
-  private async keepRefusal(
-    refusal: CommandRefused,
-    input: { type: string; data: unknown },
-    envelope: CommandEnvelope,
-    stream: string,
-    commandHash: string,
-    now: string,
-  ): Promise<void> {
-    await this.refusals.record({
-      commandId: envelope.commandId, commandHash, commandType: input.type, stream,
-      code: refusal.code, category: refusal.category, message: refusal.message,
-      actor: envelope.actor, client: envelope.client, correlationId: envelope.correlationId,
-      recordedAt: now, command: input.data,
-    });
   }
 }
 
@@ -239,22 +200,8 @@ function asDomainEvent<E>(event: RecordedEvent): E {
   return decoded as unknown as E;
 }
 
-function hashCommand(input: { type: string; data: unknown }, envelope: CommandEnvelope): string {
-  const canonical = canonicalize({ type: input.type, data: input.data, actor: envelope.actor, client: envelope.client });
-  return createHash('sha256').update(canonical ?? '').digest('base64url');
-}
-
 function checkIfMatch(stream: string, expected: CommandEnvelope['expectedRevision'], actual: bigint): void {
   if (expected === undefined) return;
   const matches = expected === 'stream-exists' ? actual >= 0n : expected === actual;
   if (!matches) throw new RevisionMismatchError(stream, String(expected), actual);
-}
-
-function answerRetry(applied: readonly RecordedEvent[], stream: string, commandHash: string, commandId: string): CommandResult {
-  if (metadataOf(applied[0]).commandHash !== commandHash) throw new IdempotencyKeyReusedError(commandId);
-  const last = applied[applied.length - 1];
-  return {
-    commandId, stream, revision: last.revision, position: last.position,
-    events: applied.map(({ id, type, data }) => ({ id, type, data })), replayed: true,
-  };
 }

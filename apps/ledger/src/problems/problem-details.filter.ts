@@ -2,12 +2,14 @@ import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, Logger 
 import type { Request, Response } from 'express';
 import { CommandRefused, RULES, type RefusalCategory, type RuleId } from '@ledger/domain';
 import { EventStoreUnavailableError } from '@ledger/event-store';
-import { InvalidCursorError, ReadModelsUnavailableError } from '@ledger/read-models';
+import { InvalidCursorError, NotFoundError, type QueryError, ReadModelsUnavailableError } from '@ledger/read-models';
+import { CommandNotApplied, ConcurrencyConflictError, IdempotencyKeyReusedError, RevisionMismatchError } from '../commands/command-errors';
 import { HttpProblem } from './http-problem';
 import { correlationIdOf } from '../http/correlation-id';
 import { RepeatedLog } from '../operations/repeated-log';
 import { RETRY_AFTER_SECONDS } from '../operations/store-health';
 
+/** The status of a domain refusal, by its category. */
 const STATUS_BY_CATEGORY: Readonly<Record<RefusalCategory, number>> = {
   rule: 422,
   invalid: 422,
@@ -15,6 +17,15 @@ const STATUS_BY_CATEGORY: Readonly<Record<RefusalCategory, number>> = {
   conflict: 409,
   forbidden: 403,
 };
+
+/** The status of the application's and the read side's own errors (each carries its code). */
+const STATUS_BY_ERROR: ReadonlyArray<readonly [abstract new (...args: never[]) => CommandNotApplied | QueryError, number]> = [
+  [RevisionMismatchError, 412],
+  [ConcurrencyConflictError, 409],
+  [IdempotencyKeyReusedError, 422],
+  [NotFoundError, 404],
+  [InvalidCursorError, 400],
+];
 
 const TITLES: Readonly<Record<number, string>> = {
   400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 405: 'Method Not Allowed',
@@ -77,9 +88,10 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     if (error instanceof HttpProblem) {
       return titled(error.status, error.code, error.message, { ...error.extensions }, { ...error.headers });
     }
-    if (error instanceof InvalidCursorError) return titled(400, 'INVALID_CURSOR', error.message);
+    const known = STATUS_BY_ERROR.find(([type]) => error instanceof type);
+    if (known) return titled(known[1], (error as CommandNotApplied | QueryError).code, (error as Error).message);
     if (error instanceof ReadModelsUnavailableError) {
-      return titled(503, 'READ_MODELS_UNAVAILABLE', error.message, {}, { 'Retry-After': '5' });
+      return titled(503, error.code, error.message, {}, { 'Retry-After': '5' });
     }
     if (error instanceof EventStoreUnavailableError) {
       return titled(503, 'STORE_UNAVAILABLE', `The event store cannot serve now (${error.reason}); nothing was recorded unless a ` +

@@ -1,5 +1,5 @@
 import { Param, ParseEnumPipe, Query } from '@nestjs/common';
-import { checkRight, type CustomerView, refuse, type Right, RIGHTS, supportRights } from '@ledger/domain';
+import { checkRight, type CustomerView, type Right, RIGHTS, supportRights } from '@ledger/domain';
 import { EventStore } from '@ledger/event-store';
 import { customerViews, ReadSide } from '@ledger/read-models';
 import { Caller } from '../auth/auth.guard';
@@ -9,8 +9,9 @@ import { PathId } from '../http/ledger-id.pipe';
 import { positionFromRequest } from '../http/position-param';
 import { HttpProblem } from '../problems/http-problem';
 import { QueryController, QueryEndpoint } from './query-controller.decorator';
+import { OwnershipAnswer } from './answers.dto';
 import { AsOfQuery } from './query.dto';
-import { ReadAccess } from './read-access';
+import { customerNotFound, ReadAccess } from './read-access';
 import { TimeTravel } from './time-travel';
 
 const RightParam = () => Param('right', new ParseEnumPipe(Object.fromEntries(RIGHTS.map((r) => [r, r])), {
@@ -32,9 +33,10 @@ export class CustomerQueriesController {
     this.timeTravel = new TimeTravel(store, readSide);
   }
 
-  @QueryEndpoint(':customerId/ownership', 'Who owns what: each subscription’s channel, partner of record, state and moves; each relationship’s owner and linked reseller', AS_OF)
-  async ownership(@Caller() caller: Principal, @PathId('customerId') customerId: string, @Query() asOf: AsOfQuery): Promise<CustomerView> {
-    return (await this.view(caller, customerId, asOf)).view;
+  @QueryEndpoint(':customerId/ownership', 'Who owns what: each subscription’s channel, partner of record, state and moves; each relationship’s owner and linked reseller',
+    AS_OF, OwnershipAnswer)
+  async ownership(@Caller() caller: Principal, @PathId('customerId') customerId: string, @Query() asOf: AsOfQuery): Promise<OwnershipAnswer> {
+    return new OwnershipAnswer((await this.view(caller, customerId, asOf)).view);
   }
 
   @QueryEndpoint(':customerId/support-rights', 'Which partners may transact, provision, support or administer, and why',
@@ -61,8 +63,7 @@ export class CustomerQueriesController {
    * customer the caller may not see is answered as one that does not exist.
    */
   private async view(caller: Principal, customerId: string, asOf: AsOfQuery): Promise<{ view: CustomerView; evaluatedAt: string }> {
-    const notFound = (): never => refuse('CUSTOMER_NOT_FOUND', 'not-found',
-      `The ledger knows no customer ${customerId} ${asOf.asOf || asOf.asOfPosition ? 'at that moment' : '(yet: see Ledger-Min-Position)'}.`);
+    const notFound = (): never => customerNotFound(customerId, Boolean(asOf.asOf || asOf.asOfPosition));
     if (asOf.asOf && asOf.asOfPosition) {
       throw new HttpProblem(400, 'VALIDATION_FAILED', 'Give asOf or asOfPosition, not both.');
     }

@@ -1,11 +1,11 @@
 import { Query } from '@nestjs/common';
-import type { PartnerView } from '@ledger/domain';
 import { customerViews, partnerViews, ReadSide } from '@ledger/read-models';
 import { Caller } from '../auth/auth.guard';
 import type { Principal } from '../auth/principal';
 import { Clock } from '../clock';
 import { PathId } from '../http/ledger-id.pipe';
 import { QueryController, QueryEndpoint } from './query-controller.decorator';
+import { PartnerProfileAnswer } from './answers.dto';
 import { pageAnswer, PageQuery, PartnerCustomersQuery } from './query.dto';
 import { partnerNotFound, ReadAccess } from './read-access';
 
@@ -19,9 +19,10 @@ export class PartnerQueriesController {
     private readonly access: ReadAccess,
   ) {}
 
-  @QueryEndpoint(':partnerId', 'A partner’s program and cloud, and for an indirect provider the resellers it authorized')
-  profile(@Caller() caller: Principal, @PathId('partnerId') partnerId: string): PartnerView {
-    return (this.access.mayReadPartner(caller, partnerId) ? this.readSide.query(partnerViews).partner(partnerId) : undefined) ?? partnerNotFound(partnerId);
+  @QueryEndpoint(':partnerId', 'A partner’s program and cloud, and for an indirect provider the resellers it authorized', undefined, PartnerProfileAnswer)
+  profile(@Caller() caller: Principal, @PathId('partnerId') partnerId: string): PartnerProfileAnswer {
+    const view = this.access.mayReadPartner(caller, partnerId) ? this.readSide.query(partnerViews).partner(partnerId) : undefined;
+    return new PartnerProfileAnswer(view ?? partnerNotFound(partnerId));
   }
 
   @QueryEndpoint(':partnerId/customers', 'The customers this partner may transact, provision, support or administer for, and through what')

@@ -19,6 +19,8 @@ export function QueryController(path: string, tag: string) {
   );
 }
 
-export function QueryEndpoint(path: string, summary: string, description?: string) {
-  return applyDecorators(Get(path), ApiOperation({ summary, description }), ApiOkResponse({ description: 'Answered; Ledger-Position names the position it was evaluated at.' }));
+/** A query: `answer` is the class of its answer, when it has one (for the API description). */
+export function QueryEndpoint(path: string, summary: string, description?: string, answer?: new (...args: never[]) => object) {
+  return applyDecorators(Get(path), ApiOperation({ summary, description }),
+    ApiOkResponse({ description: 'Answered; Ledger-Position names the position it was evaluated at.', type: answer }));
 }

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { type CustomerView, partnersOfCustomer, refuse } from '@ledger/domain';
-import { customerViews, ReadSide } from '@ledger/read-models';
+import { type CustomerView, partnersOfCustomer } from '@ledger/domain';
+import { customerViews, NotFoundError, ReadSide } from '@ledger/read-models';
 import type { Principal } from '../auth/principal';
 
 /**
@@ -50,5 +50,11 @@ export class ReadAccess {
 
 /** The answer for a partner the read models do not know, or that the reader may not see: the same. */
 export function partnerNotFound(partnerId: string): never {
-  return refuse('PARTNER_NOT_FOUND', 'not-found', `The read models know no partner ${partnerId} (yet: see Ledger-Min-Position).`);
+  throw new NotFoundError('PARTNER_NOT_FOUND', `The read models know no partner ${partnerId} (yet: see Ledger-Min-Position).`);
+}
+
+/** The answer for a customer the ledger does not know (at the moment asked, for `past`), or that the reader may not see. */
+export function customerNotFound(customerId: string, past: boolean): never {
+  throw new NotFoundError('CUSTOMER_NOT_FOUND',
+    `The ledger knows no customer ${customerId} ${past ? 'at that moment' : '(yet: see Ledger-Min-Position)'}.`);
 }
