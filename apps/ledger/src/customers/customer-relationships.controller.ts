@@ -5,8 +5,8 @@ import type { CommandEnvelope } from '../commands/command-runner';
 import { derivedId } from '../commands/derived-id';
 import { LedgerCommands } from '../commands/submit-command';
 import { EmptyBodyPipe, PathId } from '../http/ledger-id.pipe';
-import { CreateInvitationDto } from './create-invitation/create-invitation.dto';
-import { GrantDelegatedAdminDto } from './grant-delegated-admin/grant-delegated-admin.dto';
+import { CreateInvitationDto } from './create-invitation.dto';
+import { GrantDelegatedAdminDto } from './grant-delegated-admin.dto';
 
 @CommandController('customers/:customerId', 'invitations, relationships and delegated admin')
 export class CustomerRelationshipsController {

@@ -4,9 +4,9 @@ import { CommandController, CommandEndpoint } from '../commands/command-controll
 import type { CommandEnvelope } from '../commands/command-runner';
 import { LedgerCommands } from '../commands/submit-command';
 import { EmptyBodyPipe, PathId } from '../http/ledger-id.pipe';
-import { RecordSubscriptionDto } from './record-subscription/record-subscription.dto';
-import { RegisterCustomerDto } from './register-customer/register-customer.dto';
-import { SwitchSubscriptionDto } from './switch-subscription/switch-subscription.dto';
+import { RecordSubscriptionDto } from './record-subscription.dto';
+import { RegisterCustomerDto } from './register-customer.dto';
+import { SwitchSubscriptionDto } from './switch-subscription.dto';
 
 @CommandController('customers', 'customers and subscriptions')
 export class CustomersController {

@@ -4,9 +4,9 @@ import { CommandController, CommandEndpoint } from '../commands/command-controll
 import type { CommandEnvelope } from '../commands/command-runner';
 import { LedgerCommands } from '../commands/submit-command';
 import { PathId } from '../http/ledger-id.pipe';
-import { AuthorizeIndirectResellerDto } from './authorize-indirect-reseller/authorize-indirect-reseller.dto';
-import { EnrollPartnerDto } from './enroll-partner/enroll-partner.dto';
-import { MovePartnerToCspDto } from './move-partner-to-csp/move-partner-to-csp.dto';
+import { AuthorizeIndirectResellerDto } from './authorize-indirect-reseller.dto';
+import { EnrollPartnerDto } from './enroll-partner.dto';
+import { MovePartnerToCspDto } from './move-partner-to-csp.dto';
 
 @CommandController('partners', 'partners')
 export class PartnersController {

@@ -2,7 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsInt, Max, Min, ValidateNested } from 'class-validator';
 import type { CommandInput, CreateInvitation } from '@ledger/domain';
-import { IsAbsentOr, IsLedgerId, IsRoleList } from '../../http/validation';
+import { IsAbsentOr, IsLedgerId, IsRoleList } from '../http/validation';
 
 export class DelegatedAdminRequestDto {
   @IsRoleList()

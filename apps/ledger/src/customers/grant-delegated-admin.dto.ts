@@ -1,5 +1,5 @@
 import type { CommandInput, GrantDelegatedAdmin } from '@ledger/domain';
-import { IsInstant, IsLedgerId, IsRoleList, toInstant } from '../../http/validation';
+import { IsInstant, IsLedgerId, IsRoleList, toInstant } from '../http/validation';
 
 export class GrantDelegatedAdminDto {
   @IsLedgerId('The grant’s id; by default derived from the Idempotency-Key.', { optional: true })

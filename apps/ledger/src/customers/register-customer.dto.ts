@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsBoolean, IsIn } from 'class-validator';
 import { type Cloud, CLOUDS, type CommandInput, type RegisterCustomer } from '@ledger/domain';
-import { IsAbsentOr, IsLedgerId, IsName } from '../../http/validation';
+import { IsAbsentOr, IsLedgerId, IsName } from '../http/validation';
 
 export class RegisterCustomerDto {
   @IsLedgerId('The customer tenant’s id.', { example: 'contoso' })

@@ -3,7 +3,7 @@ import { IsIn } from 'class-validator';
 import {
   type Cloud, CLOUDS, type CommandInput, type EnrollPartner, PARTNER_PROGRAMS, type PartnerProgram,
 } from '@ledger/domain';
-import { IsLedgerId, IsName } from '../../http/validation';
+import { IsLedgerId, IsName } from '../http/validation';
 
 export class EnrollPartnerDto {
   @IsLedgerId('The partner’s id (e.g. its Partner Center MPN id).', { example: 'northwind-csp' })

@@ -1,5 +1,5 @@
 import type { AuthorizeIndirectReseller, CommandInput } from '@ledger/domain';
-import { IsLedgerId } from '../../http/validation';
+import { IsLedgerId } from '../http/validation';
 
 export class AuthorizeIndirectResellerDto {
   @IsLedgerId('The indirect reseller the provider authorizes.', { example: 'fabrikam-reseller' })

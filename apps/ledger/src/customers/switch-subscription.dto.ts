@@ -1,5 +1,5 @@
 import type { CommandInput, SwitchSubscription } from '@ledger/domain';
-import { IsInstant, IsLedgerId, toInstant } from '../../http/validation';
+import { IsInstant, IsLedgerId, toInstant } from '../http/validation';
 
 export class SwitchSubscriptionDto {
   @IsLedgerId('The CSP partner that becomes the partner of record (MC-12).', { example: 'northwind-csp' })

@@ -3,7 +3,7 @@ import { IsIn } from 'class-validator';
 import {
   type Channel, CHANNELS, type CommandInput, type RecordSubscription, SUBSCRIPTION_KINDS, type SubscriptionKind,
 } from '@ledger/domain';
-import { IsInstant, IsLedgerId, toInstant } from '../../http/validation';
+import { IsInstant, IsLedgerId, toInstant } from '../http/validation';
 
 export class RecordSubscriptionDto {
   @IsLedgerId('The subscription’s id.', { example: 'azure-plan-1' })
