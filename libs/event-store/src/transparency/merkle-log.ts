@@ -1,0 +1,226 @@
+import type Database from 'better-sqlite3';
+import canonicalize from 'canonicalize';
+import type { EventStore, RecordedEvent } from '../event-store.port';
+import { HASH_KEY } from '../hash-chain';
+import type { Position } from '../position';
+import { openPrivateDatabase } from '../sqlite/private-files';
+import { TimeSlice } from '../time-slice';
+import { consistencyProof, inclusionProof, leafHash, nodeHash, rootHash, type SubtreeHashes } from './merkle';
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS leaves (
+  idx INTEGER PRIMARY KEY,
+  event_id TEXT NOT NULL,
+  stream TEXT NOT NULL,
+  revision INTEGER NOT NULL,
+  event_hash TEXT NOT NULL,
+  commit_position INTEGER NOT NULL,
+  prepare_position INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS leaves_by_event ON leaves (event_id);
+-- The hash of every perfect subtree: level L, index i covers leaves [i·2^L, (i+1)·2^L).
+CREATE TABLE IF NOT EXISTS nodes (
+  level INTEGER NOT NULL,
+  idx INTEGER NOT NULL,
+  hash BLOB NOT NULL,
+  PRIMARY KEY (level, idx)
+) WITHOUT ROWID;
+`;
+
+/** What a leaf commits to: an event's place in its stream and its chain hash (which covers its content and the chain before it). */
+export interface LeafEntry {
+  readonly stream: string;
+  readonly revision: bigint;
+  readonly hash: string;
+}
+
+/** The bytes a leaf hashes: the RFC 8785 canonical JSON of `[stream, revision, event hash]`. */
+export function leafData(entry: LeafEntry): string {
+  return canonicalize([entry.stream, entry.revision.toString(), entry.hash]) as string;
+}
+
+export function leafOf(event: RecordedEvent): LeafEntry {
+  return { stream: event.stream, revision: event.revision, hash: String(event.metadata[HASH_KEY] ?? '') };
+}
+
+export interface StoredLeaf extends LeafEntry {
+  readonly index: number;
+  readonly eventId: string;
+  readonly position: Position;
+}
+
+/**
+ * The Merkle tree over the global log, in position order, kept in its own SQLite file: one leaf per event,
+ * and the hash of every perfect subtree, so that any root or proof costs O(log n) lookups. It follows the
+ * log (`catchUp`), a page per transaction; a tree that fell behind, or a new file, catches up from where it
+ * stopped.
+ */
+export class MerkleLog implements SubtreeHashes {
+  private readonly db: Database.Database;
+  private readonly statements: {
+    node: Database.Statement<[number, number], { hash: Buffer }>;
+    putNode: Database.Statement<[number, number, Buffer]>;
+    putLeaf: Database.Statement<[number, string, string, bigint, string, bigint, bigint]>;
+    leafByEvent: Database.Statement<[string], LeafRow>;
+    leafAt: Database.Statement<[number], LeafRow>;
+    last: Database.Statement<[], LeafRow>;
+  };
+  /** The right edge: at each level, the hash of the last perfect subtree whose index is even (a left sibling waiting for its right). */
+  private readonly frontier: Buffer[] = [];
+  private leaves: number;
+  private lastPosition?: Position;
+  /** Hashes of partial subtrees computed for proofs: an append-only tree never changes them. */
+  private readonly partials = new Map<string, Buffer>();
+  private catching?: Promise<number>;
+
+  constructor(file: string) {
+    this.db = openPrivateDatabase(file);
+    this.db.pragma('journal_mode = WAL');
+    this.db.pragma('synchronous = NORMAL');
+    this.db.exec(SCHEMA);
+    this.db.defaultSafeIntegers(true);
+    this.statements = {
+      node: this.db.prepare('SELECT hash FROM nodes WHERE level = ? AND idx = ?'),
+      putNode: this.db.prepare('INSERT INTO nodes (level, idx, hash) VALUES (?, ?, ?)'),
+      putLeaf: this.db.prepare('INSERT INTO leaves (idx, event_id, stream, revision, event_hash, commit_position, prepare_position) VALUES (?, ?, ?, ?, ?, ?, ?)'),
+      leafByEvent: this.db.prepare('SELECT * FROM leaves WHERE event_id = ?'),
+      leafAt: this.db.prepare('SELECT * FROM leaves WHERE idx = ?'),
+      last: this.db.prepare('SELECT * FROM leaves ORDER BY idx DESC LIMIT 1'),
+    };
+    const last = this.statements.last.get();
+    this.leaves = last ? Number(last.idx) + 1 : 0;
+    this.lastPosition = last && { commit: last.commit_position, prepare: last.prepare_position };
+    for (let level = 0; this.leaves >> level > 0; level += 1) {
+      const count = this.leaves >> level;
+      if (count % 2 === 1) this.frontier[level] = this.node(level, count - 1);
+    }
+  }
+
+  /** How many leaves the tree has: the size of the largest tree it can prove. */
+  get size(): number {
+    return this.leaves;
+  }
+
+  /** The log position of the last leaf. */
+  get position(): Position | undefined {
+    return this.lastPosition;
+  }
+
+  root(size = this.leaves): Buffer {
+    this.checkSize(size);
+    return rootHash(this, size);
+  }
+
+  hash(start: number, end: number): Buffer {
+    const width = end - start;
+    if ((width & (width - 1)) === 0 && start % width === 0) return this.node(Math.log2(width), start / width);
+    const key = `${start}:${end}`;
+    let known = this.partials.get(key);
+    if (!known) {
+      let k = 1;
+      while (k * 2 < width) k *= 2;
+      known = nodeHash(this.hash(start, start + k), this.hash(start + k, end));
+      if (this.partials.size >= 10_000) this.partials.clear();
+      this.partials.set(key, known);
+    }
+    return known;
+  }
+
+  inclusionProof(index: number, size = this.leaves): Buffer[] {
+    this.checkSize(size);
+    return inclusionProof(this, index, size);
+  }
+
+  consistencyProof(first: number, second = this.leaves): Buffer[] {
+    this.checkSize(second);
+    return consistencyProof(this, first, second);
+  }
+
+  leafOfEvent(eventId: string): StoredLeaf | undefined {
+    const row = this.statements.leafByEvent.get(eventId);
+    return row && storedLeaf(row);
+  }
+
+  leafAt(index: number): StoredLeaf | undefined {
+    const row = this.statements.leafAt.get(index);
+    return row && storedLeaf(row);
+  }
+
+  /** Adds the log's events after the last leaf, a page per transaction; resolves to the tree's size. Concurrent calls share one run. */
+  catchUp(store: EventStore, pageSize = 1000): Promise<number> {
+    this.catching ??= this.readOn(store, pageSize).finally(() => {
+      this.catching = undefined;
+    });
+    return this.catching;
+  }
+
+  close(): void {
+    this.db.close();
+  }
+
+  private async readOn(store: EventStore, pageSize: number): Promise<number> {
+    const slice = new TimeSlice();
+    for (let page = await store.readAll({ after: this.lastPosition, maxCount: pageSize }); page.length > 0;
+      page = await store.readAll({ after: this.lastPosition, maxCount: pageSize })) {
+      this.append(page);
+      if (slice.due()) await slice.pause();
+    }
+    return this.leaves;
+  }
+
+  private append(events: readonly RecordedEvent[]): void {
+    const frontier = [...this.frontier];
+    const apply = this.db.transaction(() => {
+      let index = this.leaves;
+      for (const event of events) {
+        const entry = leafOf(event);
+        this.statements.putLeaf.run(index, event.id, entry.stream, entry.revision, entry.hash, event.position.commit, event.position.prepare);
+        let hash = leafHash(leafData(entry));
+        let level = 0;
+        let at = index;
+        this.statements.putNode.run(level, at, hash);
+        while (at % 2 === 1) {
+          hash = nodeHash(frontier[level], hash);
+          level += 1;
+          at = (at - 1) / 2;
+          this.statements.putNode.run(level, at, hash);
+        }
+        frontier[level] = hash;
+        index += 1;
+      }
+      return index;
+    });
+    this.leaves = apply();
+    frontier.forEach((hash, level) => {
+      this.frontier[level] = hash;
+    });
+    this.lastPosition = events[events.length - 1].position;
+  }
+
+  private node(level: number, index: number): Buffer {
+    const row = this.statements.node.get(level, index);
+    if (!row) throw new Error(`The Merkle log has no node at level ${level}, index ${index}`);
+    return row.hash;
+  }
+
+  private checkSize(size: number): void {
+    if (!Number.isInteger(size) || size < 0 || size > this.leaves) throw new RangeError(`The tree has ${this.leaves} leaves, not ${size}`);
+  }
+}
+
+interface LeafRow {
+  idx: bigint;
+  event_id: string;
+  stream: string;
+  revision: bigint;
+  event_hash: string;
+  commit_position: bigint;
+  prepare_position: bigint;
+}
+
+function storedLeaf(row: LeafRow): StoredLeaf {
+  return {
+    index: Number(row.idx), eventId: row.event_id, stream: row.stream, revision: row.revision, hash: row.event_hash,
+    position: { commit: row.commit_position, prepare: row.prepare_position },
+  };
+}
