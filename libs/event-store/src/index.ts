@@ -12,3 +12,6 @@ export * from './hash-chain';
 export * from './chained-event-store';
 export * from './sqlite/storage-faults';
 export * from './time-slice';
+export * from './transparency/merkle';
+export * from './transparency/merkle-log';
+export * from './transparency/signed-note';
