@@ -29,6 +29,7 @@ const PARAMS: Record<string, string> = {
 /** A body for each command route that would succeed for a caller allowed to send it. A new route must add one. */
 const BODIES: Record<string, object | undefined> = {
   'POST /admin/read-models/rebuild': undefined,
+  'POST /audit/checkpoints': undefined,
   'POST /customers': { customerId: 'newco', name: 'Newco', cloud: 'global' },
   'POST /customers/:customerId/delegated-admin-grants': { partnerId: 'northwind', roles: ['Global Administrator'], endsAt: '2027-12-01T00:00:00Z' },
   'POST /customers/:customerId/delegated-admin-grants/:grantId/expiry': undefined,

@@ -172,7 +172,7 @@ describe('files', () => {
       await ledger.projected();
       expect(statSync(ledger.dataDir).mode & 0o777).toBe(0o700);
       const files = readdirSync(ledger.dataDir).filter((name) => name.endsWith('.sqlite'));
-      expect(files.sort()).toEqual(['events.sqlite', 'read-models.sqlite', 'refusals.sqlite', 'state-snapshots.sqlite']);
+      expect(files.sort()).toEqual(['events.sqlite', 'merkle.sqlite', 'read-models.sqlite', 'refusals.sqlite', 'state-snapshots.sqlite']);
       for (const name of readdirSync(ledger.dataDir)) {
         expect({ name, mode: (statSync(join(ledger.dataDir, name)).mode & 0o777).toString(8) }).toEqual({ name, mode: '600' });
       }

@@ -73,7 +73,7 @@ export class TestLedger {
     readonly dataDir: string,
   ) {}
 
-  /** Starts on a new temporary data directory, or on `dataDir` (a restart). The scheduler runs only when told. */
+  /** Starts on a new temporary data directory, or on `dataDir` (a restart). The scheduler runs, and checkpoints are signed, only when told. */
   static async start(
     now = '2026-03-01T09:00:00.000Z',
     store: TestStore = 'SQLite',
@@ -84,7 +84,7 @@ export class TestLedger {
     const eventStoreUrl = store === 'EventStoreDB' ? (await eventStoreDbForTests()).connectionString : undefined;
     // Reads wait at most half a second for a position (two on a server), so a test of the 503 does not wait long.
     const config = {
-      ...loadConfig({ LEDGER_DATA_DIR: dataDir, LEDGER_READ_WAIT_MS: eventStoreUrl ? '2000' : '500', LEDGER_SCHEDULER_INTERVAL_MS: '0' }),
+      ...loadConfig({ LEDGER_DATA_DIR: dataDir, LEDGER_READ_WAIT_MS: eventStoreUrl ? '2000' : '500', LEDGER_SCHEDULER_INTERVAL_MS: '0', LEDGER_CHECKPOINT_INTERVAL_MS: '0' }),
       tokens: DEFINITIONS,
       eventStoreUrl,
       ...overrides,

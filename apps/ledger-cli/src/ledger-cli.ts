@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import {
@@ -11,6 +11,7 @@ import {
   verifyLog,
 } from '@ledger/event-store';
 import { buildReadModels, ReadModelStore, removeDatabase } from '@ledger/read-models';
+import { checkProof, type ProofVerdict } from './verify-proof';
 
 export interface CliIo {
   readonly out: (line: string) => void;
@@ -27,6 +28,9 @@ commands:
   replay                                       rebuild the read models into a scratch copy and compare with the live ones
   export [--customer ID]                       every event (or one customer's) as NDJSON, with metadata and hashes
   history <customerId>                         one customer's events, oldest first
+  verify-proof --key VKEY [--checkpoint FILE] [--old-checkpoint FILE] [--origin NAME] <proof.json>
+                                               check an inclusion or consistency proof the ledger gave, offline:
+                                               only the verifier key (or @file holding it) and the notes are read
 
 options:
   --data-dir DIR      the service's data directory (default: LEDGER_DATA_DIR or ./data)
@@ -36,6 +40,7 @@ options:
 
 type Options = {
   'data-dir'?: string; eventstore?: string; json?: boolean; at?: string; 'expect-digest'?: string; customer?: string; help?: boolean;
+  key?: string; checkpoint?: string; 'old-checkpoint'?: string; origin?: string;
 };
 
 /** Runs one `ledger` command; resolves to the process exit code (0 ok, 1 a finding, 2 a usage error). */
@@ -47,6 +52,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       options: {
         'data-dir': { type: 'string' }, eventstore: { type: 'string' }, json: { type: 'boolean' }, at: { type: 'string' },
         'expect-digest': { type: 'string' }, customer: { type: 'string' }, help: { type: 'boolean', short: 'h' },
+        key: { type: 'string' }, checkpoint: { type: 'string' }, 'old-checkpoint': { type: 'string' }, origin: { type: 'string' },
       },
     }) as { values: Options; positionals: string[] };
   } catch (error) {
@@ -63,6 +69,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     io.err(`unknown command: ${command}\n\n${USAGE}`);
     return 2;
   }
+  if (command === 'verify-proof') return verifyProofFile(rest[0], values, io);
   if (command === 'history' && !rest[0]) {
     io.err(`history needs a customer id\n\n${USAGE}`);
     return 2;
@@ -92,7 +99,31 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   }
 }
 
-const COMMANDS = ['verify', 'replay', 'export', 'history'];
+const COMMANDS = ['verify', 'replay', 'export', 'history', 'verify-proof'];
+
+/** `verify-proof`: no store, only the files and the key. */
+function verifyProofFile(file: string | undefined, values: Options, io: CliIo): number {
+  if (!file || !values.key) {
+    io.err(`verify-proof needs --key and a proof file\n\n${USAGE}`);
+    return 2;
+  }
+  const read = (path: string) => readFileSync(path, 'utf8');
+  let verdict: ProofVerdict;
+  try {
+    verdict = checkProof(JSON.parse(read(file)), {
+      key: values.key.startsWith('@') ? read(values.key.slice(1)).trim() : values.key,
+      checkpoint: values.checkpoint && read(values.checkpoint),
+      oldCheckpoint: values['old-checkpoint'] && read(values['old-checkpoint']),
+      origin: values.origin,
+    });
+  } catch (error) {
+    io.err(`cannot check ${file}: ${(error as Error).message}`);
+    return 2;
+  }
+  if (values.json) io.out(JSON.stringify(verdict));
+  else for (const line of verdict.lines) io.out(line);
+  return verdict.ok ? 0 : 1;
+}
 
 function progress(io: CliIo, label: string): (count: number) => void {
   if (!io.interactive) return () => undefined;

@@ -8,9 +8,13 @@ import type { Request } from 'express';
 import { LoggerModule } from 'nestjs-pino';
 import { pino } from 'pino';
 import { pinoHttp } from 'pino-http';
-import { ChainedEventStore, ensurePrivateDirectory, EventStore, EventStoreDbEventStore, RefusalLog, SqliteEventStore, SqliteRefusalLog } from '@ledger/event-store';
+import {
+  ChainedEventStore, ensurePrivateDirectory, EventStore, EventStoreDbEventStore, MerkleLog, RefusalLog, SqliteEventStore, SqliteRefusalLog,
+} from '@ledger/event-store';
 import { damagedCopyOf, ReadSide } from '@ledger/read-models';
 import { AuditController } from './audit/audit.controller';
+import { CheckpointsController } from './audit/checkpoints.controller';
+import { defaultOrigin, loadSigningKey, Transparency } from './audit/transparency';
 import { AuthGuard } from './auth/auth.guard';
 import { TokenRegistry, TokensFileWatcher } from './auth/token-registry';
 import { Clock, SystemClock } from './clock';
@@ -57,17 +61,20 @@ class StorageLifecycle implements OnApplicationBootstrap, OnApplicationShutdown 
     @Inject(Scheduler) private readonly scheduler: Scheduler,
     @Inject(TokensFileWatcher) private readonly tokensFile: TokensFileWatcher | null,
     @Inject(StateSnapshots) private readonly snapshots: StateSnapshots,
+    @Inject(Transparency) private readonly transparency: Transparency,
   ) {}
 
   onApplicationBootstrap(): void {
     this.readSide.start();
     this.scheduler.start();
+    this.transparency.start();
     this.tokensFile?.start();
   }
 
   async onApplicationShutdown(): Promise<void> {
     this.tokensFile?.stop();
     await this.scheduler.stop();
+    await this.transparency.stop();
     await this.readSide.stop();
     await this.store.close();
     await this.refusals.close();
@@ -99,6 +106,7 @@ export class LedgerModule {
       controllers: [
         PartnersController, CustomersController, CustomerRelationshipsController,
         CustomerQueriesController, PartnerQueriesController, GrantQueriesController, OperationsController, AuditController,
+        CheckpointsController,
       ],
       providers: [
         { provide: LEDGER_CONFIG, useValue: config },
@@ -195,6 +203,21 @@ export class LedgerModule {
                   `Could not record the ${deadline.kind} of ${deadline.refId} (customer ${deadline.customerId}); the next run retries: ${String(error)}`,
                   (line) => logger.warn(line));
               },
+            });
+          },
+        },
+        {
+          provide: Transparency,
+          inject: [EventStore, Clock],
+          useFactory: (store: EventStore, clock: Clock) => {
+            ensurePrivateDirectory(config.dataDir);
+            const pem = loadSigningKey(config.checkpointKeyFile);
+            const logger = new Logger('Checkpoints');
+            const repeated = new RepeatedLog();
+            return new Transparency(store, new MerkleLog(join(config.dataDir, 'merkle.sqlite')), pem, config.checkpointOrigin ?? defaultOrigin(pem), clock, {
+              intervalMs: config.checkpointIntervalMs,
+              onError: (error) => repeated.log(String(error), `Signing a checkpoint failed; the next run retries: ${String(error)}`,
+                (line) => logger.error(line)),
             });
           },
         },

@@ -6,12 +6,15 @@ export abstract class QueryError extends Error {
   abstract readonly code: string;
 }
 
-/** The asked customer or partner is not known to the read models, or not to this reader: the two read alike. */
+/**
+ * The asked customer or partner is not known to the read models, or not to this reader (the two read
+ * alike); or the asked event or checkpoint is not in the log's Merkle tree (yet).
+ */
 export class NotFoundError extends QueryError {
   override readonly name = 'NotFoundError';
 
   constructor(
-    readonly code: 'CUSTOMER_NOT_FOUND' | 'PARTNER_NOT_FOUND',
+    readonly code: 'CUSTOMER_NOT_FOUND' | 'PARTNER_NOT_FOUND' | 'EVENT_NOT_FOUND' | 'CHECKPOINT_NOT_FOUND',
     message: string,
   ) {
     super(message);

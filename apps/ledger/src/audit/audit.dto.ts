@@ -1,6 +1,7 @@
-import { ApiPropertyOptional } from '@nestjs/swagger';
-import { Transform } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsIn, IsString } from 'class-validator';
+import { applyDecorators } from '@nestjs/common';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Transform, Type } from 'class-transformer';
+import { ArrayMaxSize, IsArray, IsIn, IsInt, IsString, Length, Max, Min } from 'class-validator';
 import { LEDGER_EVENT_TYPES } from '@ledger/domain';
 import { IsAbsentOr, IsInstant } from '../http/validation';
 import { PageQuery } from '../read/query.dto';
@@ -26,4 +27,32 @@ export class DigestQuery {
   @IsAbsentOr()
   @IsString()
   at?: string;
+}
+
+/** A tree size: a checkpoint's. */
+const TreeSize = (description: string, optional: boolean) => applyDecorators(
+  (optional ? ApiPropertyOptional : ApiProperty)({ description, minimum: 0 }),
+  ...(optional ? [IsAbsentOr()] : []),
+  Type(() => Number),
+  IsInt(),
+  Min(0),
+  Max(Number.MAX_SAFE_INTEGER),
+);
+
+export class InclusionQuery {
+  @ApiProperty({ description: 'The event’s id (as its history gives it).' })
+  @IsString()
+  @Length(1, 200)
+  eventId!: string;
+
+  @TreeSize('The size of a signed checkpoint to prove it against (default: the latest, signing one when the event is newer).', true)
+  treeSize?: number;
+}
+
+export class ConsistencyQuery {
+  @TreeSize('The size of the older signed checkpoint (the one the auditor kept).', false)
+  from!: number;
+
+  @TreeSize('The size of the newer signed checkpoint (default: the latest).', true)
+  to?: number;
 }

@@ -1,4 +1,4 @@
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { DEFAULT_LEDGER_POLICY, type LedgerPolicy } from '@ledger/domain';
 
 export const SCOPES = ['write', 'read', 'audit', 'system', 'metrics'] as const;
@@ -77,6 +77,12 @@ export interface LedgerConfig {
   readonly projectorLingerMs: number;
   /** How often the scheduler looks for term ends and expiries that fell due (ms); 0 turns it off. */
   readonly schedulerIntervalMs: number;
+  /** How often a signed checkpoint of the log's Merkle tree is recorded, when the log grew (ms); 0 only on request. */
+  readonly checkpointIntervalMs: number;
+  /** The Ed25519 key (PKCS#8 PEM) that signs checkpoints; created in the data directory on first start when absent. */
+  readonly checkpointKeyFile: string;
+  /** The log's name in its checkpoints (C2SP origin); by default derived from the signing key. */
+  readonly checkpointOrigin?: string;
   readonly logLevel: LogLevel;
 }
 
@@ -93,6 +99,13 @@ function eventStoreUrl(raw: string | undefined, problems: string[]): string | un
   if (raw === undefined || raw === '') return undefined;
   if (/^(esdb|esdb\+discover|kurrentdb|kurrentdb\+discover|kdb|kdb\+discover):\/\//.test(raw)) return raw;
   problems.push('LEDGER_EVENTSTORE_URL is an esdb:// (or esdb+discover://, kurrentdb://) connection string');
+  return undefined;
+}
+
+function checkpointOrigin(raw: string | undefined, problems: string[]): string | undefined {
+  if (raw === undefined || raw === '') return undefined;
+  if (/^[^\s+]{1,200}$/.test(raw)) return raw;
+  problems.push('LEDGER_CHECKPOINT_ORIGIN is one word of up to 200 characters, without spaces or "+" (e.g. ledger.example.com/prod)');
   return undefined;
 }
 
@@ -165,8 +178,9 @@ export function loadConfig(env: Env = process.env): LedgerConfig {
     }
     return value;
   };
+  const dataDir = resolve(env.LEDGER_DATA_DIR || './data');
   const config: LedgerConfig = {
-    dataDir: resolve(env.LEDGER_DATA_DIR || './data'),
+    dataDir,
     host: env.LEDGER_HOST || '127.0.0.1',
     port: integer('LEDGER_PORT', integer('PORT', 3000, 0, 65535), 0, 65535),
     bodyLimitBytes: integer('LEDGER_BODY_LIMIT_BYTES', 64 * 1024, 1024, 10 * 1024 * 1024),
@@ -188,6 +202,9 @@ export function loadConfig(env: Env = process.env): LedgerConfig {
     projectorBatchSize: integer('LEDGER_PROJECTOR_BATCH_SIZE', 1000, 1, 100_000),
     projectorLingerMs: integer('LEDGER_PROJECTOR_LINGER_MS', 0, 0, 1000),
     schedulerIntervalMs: integer('LEDGER_SCHEDULER_INTERVAL_MS', 10_000, 0, 86_400_000),
+    checkpointIntervalMs: integer('LEDGER_CHECKPOINT_INTERVAL_MS', 60_000, 0, 86_400_000),
+    checkpointKeyFile: resolve(env.LEDGER_CHECKPOINT_KEY_FILE || join(dataDir, 'checkpoint-key.pem')),
+    checkpointOrigin: checkpointOrigin(env.LEDGER_CHECKPOINT_ORIGIN, problems),
     logLevel: logLevel(env.LEDGER_LOG_LEVEL, problems),
   };
   if (problems.length > 0) throw new ConfigError(`Invalid configuration:\n- ${problems.join('\n- ')}`);

@@ -25,6 +25,12 @@ CREATE TABLE IF NOT EXISTS nodes (
   hash BLOB NOT NULL,
   PRIMARY KEY (level, idx)
 ) WITHOUT ROWID;
+-- Signed checkpoints, one per tree size signed.
+CREATE TABLE IF NOT EXISTS checkpoints (
+  size INTEGER PRIMARY KEY,
+  note TEXT NOT NULL,
+  recorded_at TEXT NOT NULL
+);
 `;
 
 /** What a leaf commits to: an event's place in its stream and its chain hash (which covers its content and the chain before it). */
@@ -41,6 +47,13 @@ export function leafData(entry: LeafEntry): string {
 
 export function leafOf(event: RecordedEvent): LeafEntry {
   return { stream: event.stream, revision: event.revision, hash: String(event.metadata[HASH_KEY] ?? '') };
+}
+
+/** A checkpoint as the log recorded it: the signed note of a tree size. */
+export interface RecordedCheckpoint {
+  readonly size: number;
+  readonly note: string;
+  readonly recordedAt: string;
 }
 
 export interface StoredLeaf extends LeafEntry {
@@ -64,6 +77,9 @@ export class MerkleLog implements SubtreeHashes {
     leafByEvent: Database.Statement<[string], LeafRow>;
     leafAt: Database.Statement<[number], LeafRow>;
     last: Database.Statement<[], LeafRow>;
+    putCheckpoint: Database.Statement<[number, string, string]>;
+    checkpointAt: Database.Statement<[number], CheckpointRow>;
+    latestCheckpoint: Database.Statement<[], CheckpointRow>;
   };
   /** The right edge: at each level, the hash of the last perfect subtree whose index is even (a left sibling waiting for its right). */
   private readonly frontier: Buffer[] = [];
@@ -86,6 +102,9 @@ export class MerkleLog implements SubtreeHashes {
       leafByEvent: this.db.prepare('SELECT * FROM leaves WHERE event_id = ?'),
       leafAt: this.db.prepare('SELECT * FROM leaves WHERE idx = ?'),
       last: this.db.prepare('SELECT * FROM leaves ORDER BY idx DESC LIMIT 1'),
+      putCheckpoint: this.db.prepare('INSERT OR IGNORE INTO checkpoints (size, note, recorded_at) VALUES (?, ?, ?)'),
+      checkpointAt: this.db.prepare('SELECT * FROM checkpoints WHERE size = ?'),
+      latestCheckpoint: this.db.prepare('SELECT * FROM checkpoints ORDER BY size DESC LIMIT 1'),
     };
     const last = this.statements.last.get();
     this.leaves = last ? Number(last.idx) + 1 : 0;
@@ -144,6 +163,18 @@ export class MerkleLog implements SubtreeHashes {
   leafAt(index: number): StoredLeaf | undefined {
     const row = this.statements.leafAt.get(index);
     return row && storedLeaf(row);
+  }
+
+  /** Keeps a signed checkpoint of a size the tree has (the first one signed for a size stays). */
+  recordCheckpoint(size: number, note: string, recordedAt: string): void {
+    this.checkSize(size);
+    this.statements.putCheckpoint.run(size, note, recordedAt);
+  }
+
+  /** The checkpoint recorded for a size, or the latest one. */
+  checkpoint(size?: number): RecordedCheckpoint | undefined {
+    const row = size === undefined ? this.statements.latestCheckpoint.get() : this.statements.checkpointAt.get(size);
+    return row && { size: Number(row.size), note: row.note, recordedAt: row.recorded_at };
   }
 
   /** Adds the log's events after the last leaf, a page per transaction; resolves to the tree's size. Concurrent calls share one run. */
@@ -206,6 +237,12 @@ export class MerkleLog implements SubtreeHashes {
   private checkSize(size: number): void {
     if (!Number.isInteger(size) || size < 0 || size > this.leaves) throw new RangeError(`The tree has ${this.leaves} leaves, not ${size}`);
   }
+}
+
+interface CheckpointRow {
+  size: bigint;
+  note: string;
+  recorded_at: string;
 }
 
 interface LeafRow {

@@ -1,0 +1,76 @@
+import { Controller, Get, HttpCode, Post, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { encodePositionToken, openCheckpoint, type RecordedCheckpoint } from '@ledger/event-store';
+import { Public, RequireScope } from '../auth/auth.guard';
+import { ConsistencyQuery, InclusionQuery } from './audit.dto';
+import { Transparency } from './transparency';
+
+const base64 = (hashes: readonly Buffer[]) => hashes.map((hash) => hash.toString('base64'));
+
+/** Signed checkpoints of the log's Merkle tree, and proofs against them: what an auditor keeps and checks offline. */
+@ApiTags('audit')
+@ApiBearerAuth()
+@Controller('audit')
+export class CheckpointsController {
+  constructor(private readonly transparency: Transparency) {}
+
+  @Get('checkpoint/key')
+  @Public()
+  @ApiOperation({ summary: 'The log’s origin and the verifier key its checkpoints are signed with (C2SP signed-note form)' })
+  key() {
+    return { origin: this.transparency.origin, verifierKey: this.transparency.verifierKey };
+  }
+
+  @Get('checkpoint')
+  @RequireScope('audit')
+  @ApiOperation({ summary: 'The latest signed checkpoint: tree size and root hash over the whole log, as a C2SP checkpoint note' })
+  async latest() {
+    return this.answer(await this.transparency.recorded());
+  }
+
+  @Post('checkpoints')
+  @HttpCode(201)
+  @RequireScope('audit')
+  @ApiOperation({ summary: 'Sign a checkpoint of the log as it is now (when it grew since the latest); answers the latest' })
+  async record() {
+    return this.answer(await this.transparency.checkpoint());
+  }
+
+  @Get('proofs/inclusion')
+  @RequireScope('audit')
+  @ApiOperation({
+    summary: 'Proof that an event is in a signed checkpoint’s tree',
+    description: 'Save the answer as a file and check it offline: `ledger verify-proof --key <verifier key> <file>`.',
+  })
+  async inclusion(@Query() query: InclusionQuery) {
+    const { checkpoint, leaf, proof, event } = await this.transparency.inclusion(query.eventId, query.treeSize);
+    return {
+      kind: 'inclusion', checkpoint: checkpoint.note, treeSize: checkpoint.size, leafIndex: leaf.index,
+      leaf: { stream: leaf.stream, revision: leaf.revision.toString(), hash: leaf.hash },
+      proof: base64(proof),
+      event: {
+        id: event.id, stream: event.stream, revision: event.revision.toString(), position: encodePositionToken(event.position),
+        type: event.type, schemaVersion: event.schemaVersion, data: event.data, metadata: event.metadata,
+      },
+    };
+  }
+
+  @Get('proofs/consistency')
+  @RequireScope('audit')
+  @ApiOperation({
+    summary: 'Proof that an older signed checkpoint’s tree is a prefix of a newer one’s: the log only grew between them',
+    description: 'Check it offline: `ledger verify-proof --key <verifier key> --old-checkpoint <kept note> <file>`.',
+  })
+  async consistency(@Query() query: ConsistencyQuery) {
+    const { from, to, proof } = await this.transparency.consistency(query.from, query.to);
+    return { kind: 'consistency', from: from.note, to: to.note, fromSize: from.size, toSize: to.size, proof: base64(proof) };
+  }
+
+  private answer(checkpoint: RecordedCheckpoint) {
+    const opened = openCheckpoint(checkpoint.note, this.transparency.verifierKey);
+    return {
+      origin: opened.origin, treeSize: opened.size, rootHash: opened.root.toString('base64'), recordedAt: checkpoint.recordedAt,
+      note: checkpoint.note,
+    };
+  }
+}
