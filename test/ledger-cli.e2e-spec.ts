@@ -1,5 +1,6 @@
 import { spawnSync } from 'node:child_process';
-import { rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { ReadSide } from '@ledger/read-models';
@@ -76,6 +77,24 @@ describe('the ledger command', () => {
       'apps/ledger-cli/src/main.ts', 'verify', '--data-dir', dataDir, '--expect-digest', digest], { cwd: join(__dirname, '..'), encoding: 'utf8' });
     expect(run.status).toBe(1);
     expect(run.stdout).toMatch(/BROKEN: stream customer-contoso, revision 3/);
+  });
+
+  it('verify reports a damaged page of the log as a finding (exit 1), not a usage error', async () => {
+    const damagedDir = mkdtempSync(join(tmpdir(), 'ledger-damaged-'));
+    try {
+      const source = new Database(join(dataDir, 'events.sqlite'), { readonly: true });
+      source.prepare('VACUUM INTO ?').run(join(damagedDir, 'events.sqlite'));
+      source.close();
+      const file = join(damagedDir, 'events.sqlite');
+      const bytes = readFileSync(file);
+      const pageSize = bytes.readUInt16BE(16);
+      bytes.fill(0xa5, pageSize, bytes.length); // every page but the first (the schema) overwritten
+      writeFileSync(file, bytes);
+      const damaged = await ledgerCommand('verify', '--data-dir', damagedDir);
+      expect(damaged).toMatchObject({ code: 1, out: [expect.stringMatching(/^BROKEN: the log's file is damaged/)] });
+    } finally {
+      rmSync(damagedDir, { recursive: true, force: true });
+    }
   });
 
   it('answers a usage error with exit 2', async () => {

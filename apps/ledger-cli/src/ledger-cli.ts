@@ -6,9 +6,11 @@ import {
   encodePositionToken,
   type EventStore,
   EventStoreDbEventStore,
+  EventStoreUnavailableError,
   type RecordedEvent,
   SqliteEventStore,
   verifyLog,
+  type VerifyReport,
 } from '@ledger/event-store';
 import { buildReadModels, ReadModelStore, removeDatabase } from '@ledger/read-models';
 import { checkProof, type ProofVerdict } from './verify-proof';
@@ -132,7 +134,16 @@ function progress(io: CliIo, label: string): (count: number) => void {
 
 async function verify(store: EventStore, values: Options, io: CliIo): Promise<number> {
   const started = Date.now();
-  const report = await verifyLog(store, { upTo: values.at ? decodePositionToken(values.at) : undefined, onProgress: progress(io, 'verify') });
+  let report: VerifyReport;
+  try {
+    report = await verifyLog(store, { upTo: values.at ? decodePositionToken(values.at) : undefined, onProgress: progress(io, 'verify') });
+  } catch (error) {
+    // A damaged file is a finding about the log, not a usage error.
+    if (!(error instanceof EventStoreUnavailableError && error.reason === 'corrupt')) throw error;
+    if (values.json) io.out(JSON.stringify({ ok: false, damaged: error.message }));
+    else io.out(`BROKEN: the log's file is damaged and cannot be read through: ${error.message}`);
+    return 1;
+  }
   const seconds = (Date.now() - started) / 1000;
   const digestMatches = values['expect-digest'] === undefined || values['expect-digest'] === report.digest;
   const ok = !report.brokenLink && digestMatches;
