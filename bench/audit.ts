@@ -1,7 +1,9 @@
 /**
  * Audit benchmarks (not tests):
  *   1. verify: recompute every hash chain and the digest over a generated history, in events/s;
- *   2. as-of: "what was true of customer C at time T" on a customer with a thousand events, in ms.
+ *   2. Merkle tree: build it over that history (events/s), then inclusion and consistency proofs at its
+ *      full size (ms per proof, and its size in hashes);
+ *   3. as-of: "what was true of customer C at time T" on a customer with a thousand events, in ms.
  *
  *   npm run bench:generate -- /tmp/ledger-history && npm run bench:audit -- /tmp/ledger-history
  */
@@ -10,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { addDays, checkRight } from '@ledger/domain';
-import { chainEvents, SqliteEventStore, verifyLog } from '@ledger/event-store';
+import { chainEvents, MerkleLog, SqliteEventStore, verifyLog } from '@ledger/event-store';
 import { ReadSide, SNAPSHOT_EVERY } from '@ledger/read-models';
 import { TimeTravel } from '../apps/ledger/src/read/time-travel';
 import { percentile } from './write-workload';
@@ -23,6 +25,35 @@ async function verifyPhase(dir: string): Promise<void> {
   await store.close();
   console.log(`verify: ${report.eventsChecked} events in ${report.streams} streams in ${seconds.toFixed(2)} s = ` +
     `${Math.round(report.eventsChecked / seconds)} events/s; ${report.brokenLink ? `BROKEN at ${report.brokenLink.stream}` : 'intact'}`);
+}
+
+async function merklePhase(dir: string): Promise<void> {
+  const store = new SqliteEventStore({ file: join(dir, 'events.sqlite') });
+  const scratch = mkdtempSync(join(tmpdir(), 'ledger-merkle-bench-'));
+  const tree = new MerkleLog(join(scratch, 'merkle.sqlite'));
+  const started = performance.now();
+  const size = await tree.catchUp(store, 5000);
+  const seconds = (performance.now() - started) / 1000;
+  console.log(`merkle build: ${size} leaves in ${seconds.toFixed(2)} s = ${Math.round(size / seconds)} events/s`);
+  const timed = (label: string, proofs: number, make: (i: number) => Buffer[]) => {
+    const samples: number[] = [];
+    let hashes = 0;
+    for (let i = 0; i < proofs; i += 1) {
+      const t = performance.now();
+      hashes = Math.max(hashes, make(i).length);
+      samples.push(performance.now() - t);
+    }
+    const sorted = samples.slice(proofs / 10).sort((a, b) => a - b);
+    const f = (q: number) => percentile(sorted, q).toFixed(3);
+    console.log(`${label} at size ${size}: ${sorted.length} proofs; ms p50 ${f(50)} p99 ${f(99)} max ${sorted[sorted.length - 1].toFixed(3)}; ` +
+      `at most ${hashes} hashes (${hashes * 32} bytes)`);
+  };
+  // Spread over the tree, seeded by the index so runs compare.
+  timed('inclusion proof', 10_000, (i) => tree.inclusionProof((i * 7919 * 104_729) % size, size));
+  timed('consistency proof', 10_000, (i) => tree.consistencyProof(1 + ((i * 7919 * 104_729) % (size - 1)), size));
+  tree.close();
+  await store.close();
+  rmSync(scratch, { recursive: true, force: true });
 }
 
 async function asOfPhase(): Promise<void> {
@@ -67,6 +98,7 @@ async function main(): Promise<void> {
   const dir = process.argv[2];
   console.log(`Audit benchmark; node ${process.version}`);
   if (dir) await verifyPhase(resolve(dir));
+  if (dir) await merklePhase(resolve(dir));
   await asOfPhase();
 }
 
