@@ -14,6 +14,7 @@ import {
 } from '@ledger/event-store';
 import { NotFoundError } from '@ledger/read-models';
 import type { Clock } from '../clock';
+import { PeriodicJob } from '../operations/periodic-job';
 
 export interface InclusionAnswer {
   readonly checkpoint: RecordedCheckpoint;
@@ -54,9 +55,8 @@ export function defaultOrigin(pem: string): string {
  * with the public key alone.
  */
 export class Transparency {
-  private timer?: NodeJS.Timeout;
   private readonly signer: NoteSigner;
-  private recording?: Promise<RecordedCheckpoint>;
+  private readonly job: PeriodicJob<RecordedCheckpoint>;
 
   constructor(
     private readonly store: EventStore,
@@ -64,9 +64,10 @@ export class Transparency {
     pem: string,
     readonly origin: string,
     private readonly clock: Clock,
-    private readonly options: { intervalMs: number; onError?: (error: unknown) => void },
+    options: { intervalMs: number; onError?: (error: unknown) => void },
   ) {
     this.signer = noteSigner(origin, pem);
+    this.job = new PeriodicJob(() => this.record(), options);
   }
 
   get verifierKey(): string {
@@ -74,28 +75,17 @@ export class Transparency {
   }
 
   start(): void {
-    if (this.options.intervalMs <= 0 || this.timer) return;
-    const tick = (): void => {
-      this.checkpoint().catch((error: unknown) => this.options.onError?.(error)).finally(() => {
-        if (this.timer) this.timer = setTimeout(tick, this.options.intervalMs);
-      });
-    };
-    this.timer = setTimeout(tick, 0);
+    this.job.start();
   }
 
   async stop(): Promise<void> {
-    clearTimeout(this.timer);
-    this.timer = undefined;
-    await this.recording?.catch(() => undefined);
+    await this.job.stop();
     this.log.close();
   }
 
   /** Brings the tree up to the log and signs a checkpoint of it, when it grew since the latest; the latest checkpoint. */
   checkpoint(): Promise<RecordedCheckpoint> {
-    this.recording ??= this.record().finally(() => {
-      this.recording = undefined;
-    });
-    return this.recording;
+    return this.job.runOnce();
   }
 
   /** A recorded checkpoint: of a size, or the latest (recording the first one when there is none). */

@@ -3,6 +3,7 @@ import { deadlines, type ReadSide } from '@ledger/read-models';
 import type { Clock } from '../clock';
 import type { CommandEnvelope } from '../commands/command-runner';
 import type { LedgerCommands } from '../commands/submit-command';
+import { PeriodicJob } from '../operations/periodic-job';
 
 export interface SchedulerRun {
   readonly recorded: number;
@@ -37,8 +38,7 @@ function commandFor(deadline: Deadline): CommandInput<CustomerCommand> {
  * does not hold up the others: it is reported and tried again on the next run.
  */
 export class Scheduler {
-  private timer?: NodeJS.Timeout;
-  private running?: Promise<SchedulerRun>;
+  private readonly job: PeriodicJob<SchedulerRun>;
 
   constructor(
     private readonly readSide: ReadSide,
@@ -52,30 +52,21 @@ export class Scheduler {
       /** A fact the run could not record, and why. */
       onFailure?: (deadline: Deadline, error: unknown) => void;
     },
-  ) {}
-
-  start(): void {
-    if (this.options.intervalMs <= 0 || this.timer) return;
-    const tick = (): void => {
-      this.runOnce().catch((error: unknown) => this.options.onError?.(error)).finally(() => {
-        if (this.timer) this.timer = setTimeout(tick, this.options.intervalMs);
-      });
-    };
-    this.timer = setTimeout(tick, 0);
+  ) {
+    this.job = new PeriodicJob(() => this.record(), options);
   }
 
-  async stop(): Promise<void> {
-    clearTimeout(this.timer);
-    this.timer = undefined;
-    await this.running?.catch(() => undefined);
+  start(): void {
+    this.job.start();
+  }
+
+  stop(): Promise<void> {
+    return this.job.stop();
   }
 
   /** Records every fact due now that the read models know of; one run at a time. */
   runOnce(): Promise<SchedulerRun> {
-    this.running ??= this.record().finally(() => {
-      this.running = undefined;
-    });
-    return this.running;
+    return this.job.runOnce();
   }
 
   private async record(): Promise<SchedulerRun> {
