@@ -5,7 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { ChainedEventStore } from '../chained-event-store';
 import { SqliteEventStore } from '../sqlite/sqlite-event-store';
 import { leafHash, verifyConsistency, verifyInclusion } from './merkle';
-import { leafData, MerkleLog } from './merkle-log';
+import { leafData, MerkleLog, MerkleLogMismatchError } from './merkle-log';
 
 describe('the Merkle log over the event store', () => {
   let dir: string;
@@ -60,5 +60,21 @@ describe('the Merkle log over the event store', () => {
     expect(() => reopened.root(39)).toThrow(RangeError);
     reopened.close();
     whole.close();
+  });
+
+  it('refuses to extend a tree whose last leaf the log no longer holds (another log, or a rewritten one)', async () => {
+    const tree = new MerkleLog(join(dir, 'elsewhere.sqlite'));
+    await tree.catchUp(store);
+    tree.close();
+    const otherDir = mkdtempSync(join(tmpdir(), 'ledger-merkle-other-'));
+    const other = new SqliteEventStore({ file: join(otherDir, 'events.sqlite') });
+    await new ChainedEventStore(other).appendToStream('customer-c0', [{ id: randomUUID(), type: 'ThingHappened', schemaVersion: 1, data: {}, metadata: {} }],
+      { expectedRevision: 'no-stream' });
+    const reopened = new MerkleLog(join(dir, 'elsewhere.sqlite'));
+    await expect(reopened.catchUp(other)).rejects.toBeInstanceOf(MerkleLogMismatchError);
+    expect(reopened.size).toBe(37);
+    reopened.close();
+    await other.close();
+    rmSync(otherDir, { recursive: true, force: true });
   });
 });

@@ -88,6 +88,8 @@ export class MerkleLog implements SubtreeHashes {
   /** Hashes of partial subtrees computed for proofs: an append-only tree never changes them. */
   private readonly partials = new Map<string, Buffer>();
   private catching?: Promise<number>;
+  /** Whether the tree's last leaf was found in the log, once after opening: a tree of another log must not be extended. */
+  private matched = false;
 
   constructor(file: string) {
     this.db = openPrivateDatabase(file);
@@ -190,6 +192,7 @@ export class MerkleLog implements SubtreeHashes {
   }
 
   private async readOn(store: EventStore, pageSize: number): Promise<number> {
+    if (!this.matched) await this.matchLastLeaf(store);
     const slice = new TimeSlice();
     for (let page = await store.readAll({ after: this.lastPosition, maxCount: pageSize }); page.length > 0;
       page = await store.readAll({ after: this.lastPosition, maxCount: pageSize })) {
@@ -197,6 +200,19 @@ export class MerkleLog implements SubtreeHashes {
       if (slice.due()) await slice.pause();
     }
     return this.leaves;
+  }
+
+  /** The log must still hold the tree's last leaf, unchanged; else the tree is of another (or a rewritten) log. */
+  private async matchLastLeaf(store: EventStore): Promise<void> {
+    const last = this.leaves > 0 ? this.leafAt(this.leaves - 1) : undefined;
+    if (last) {
+      const [event] = await store.readStream(last.stream, { fromRevision: last.revision });
+      if (event?.id !== last.eventId || event.revision !== last.revision || leafOf(event).hash !== last.hash) {
+        throw new MerkleLogMismatchError(`The Merkle tree's last leaf (event ${last.eventId}, ${last.stream} revision ${last.revision}) ` +
+          'is not in the log as the tree has it: the tree is of another log, or the log was rewritten. Checkpoints stop until an operator looks.');
+      }
+    }
+    this.matched = true;
   }
 
   private append(events: readonly RecordedEvent[]): void {
@@ -237,6 +253,11 @@ export class MerkleLog implements SubtreeHashes {
   private checkSize(size: number): void {
     if (!Number.isInteger(size) || size < 0 || size > this.leaves) throw new RangeError(`The tree has ${this.leaves} leaves, not ${size}`);
   }
+}
+
+/** The tree and the log it follows disagree: it must not be extended. */
+export class MerkleLogMismatchError extends Error {
+  override readonly name = 'MerkleLogMismatchError';
 }
 
 interface CheckpointRow {
