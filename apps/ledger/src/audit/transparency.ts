@@ -112,8 +112,8 @@ export class Transparency {
       if (size !== undefined) throw new NotFoundError('EVENT_NOT_FOUND', `Event ${eventId} came after the checkpoint of size ${size}.`);
       checkpoint = await this.checkpoint();
     }
-    const [event] = (await this.store.readStream(leaf.stream, { fromRevision: leaf.revision })).filter((e) => e.revision === leaf.revision);
-    if (!event || event.id !== eventId) throw new NotFoundError('EVENT_NOT_FOUND', `The log no longer holds event ${eventId} where the tree has it.`);
+    const [event] = await this.store.readStream(leaf.stream, { fromRevision: leaf.revision });
+    if (event?.revision !== leaf.revision || event.id !== eventId) throw new NotFoundError('EVENT_NOT_FOUND', `The log no longer holds event ${eventId} where the tree has it.`);
     return { checkpoint, leaf, proof: this.log.inclusionProof(leaf.index, checkpoint.size), event };
   }
 

@@ -5,7 +5,7 @@ import { HASH_KEY } from '../hash-chain';
 import type { Position } from '../position';
 import { openPrivateDatabase } from '../sqlite/private-files';
 import { TimeSlice } from '../time-slice';
-import { consistencyProof, inclusionProof, leafHash, nodeHash, rootHash, type SubtreeHashes } from './merkle';
+import { consistencyProof, inclusionProof, leafHash, nodeHash, rootHash, splitPoint, type SubtreeHashes } from './merkle';
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS leaves (
@@ -138,8 +138,7 @@ export class MerkleLog implements SubtreeHashes {
     const key = `${start}:${end}`;
     let known = this.partials.get(key);
     if (!known) {
-      let k = 1;
-      while (k * 2 < width) k *= 2;
+      const k = splitPoint(width);
       known = nodeHash(this.hash(start, start + k), this.hash(start + k, end));
       if (this.partials.size >= 10_000) this.partials.clear();
       this.partials.set(key, known);

@@ -22,6 +22,8 @@ export interface Checkpoint {
 export interface NoteSigner {
   readonly name: string;
   readonly privateKey: KeyObject;
+  /** The first four bytes of SHA-256(name, 0x0A, 0x01, public key): named in each signature line. */
+  readonly keyId: Buffer;
   /** The verifier key, as `name+keyid+base64key`: what an auditor keeps. */
   readonly verifierKey: string;
 }
@@ -34,8 +36,7 @@ function keyId(name: string, publicKey: Buffer): Buffer {
   return createHash('sha256').update(name).update('\n').update(Buffer.from([ED25519])).update(publicKey).digest().subarray(0, 4);
 }
 
-export function verifierKeyOf(name: string, publicKey: KeyObject): string {
-  const raw = rawPublicKey(publicKey);
+function verifierKeyOf(name: string, raw: Buffer): string {
   return `${name}+${keyId(name, raw).toString('hex')}+${Buffer.concat([Buffer.from([ED25519]), raw]).toString('base64')}`;
 }
 
@@ -44,7 +45,8 @@ export function noteSigner(name: string, pem: string): NoteSigner {
   if (!isValidKeyName(name)) throw new Error(`A key name has no spaces or "+": ${JSON.stringify(name)}`);
   const privateKey = createPrivateKey(pem);
   if (privateKey.asymmetricKeyType !== 'ed25519') throw new Error('The checkpoint key must be an Ed25519 key');
-  return { name, privateKey, verifierKey: verifierKeyOf(name, createPublicKey(privateKey)) };
+  const raw = rawPublicKey(createPublicKey(privateKey));
+  return { name, privateKey, keyId: keyId(name, raw), verifierKey: verifierKeyOf(name, raw) };
 }
 
 /** A new Ed25519 private key, as PKCS#8 PEM. */
@@ -63,9 +65,8 @@ export function checkpointBody({ origin, size, root, extensions }: Checkpoint): 
 /** The checkpoint as a signed note: its body, a blank line, the signature line. */
 export function signCheckpoint(checkpoint: Checkpoint, signer: NoteSigner): string {
   const body = checkpointBody(checkpoint);
-  const raw = rawPublicKey(createPublicKey(signer.privateKey));
   const signature = sign(null, Buffer.from(body, 'utf8'), signer.privateKey);
-  return `${body}\n\u2014 ${signer.name} ${Buffer.concat([keyId(signer.name, raw), signature]).toString('base64')}\n`;
+  return `${body}\n\u2014 ${signer.name} ${Buffer.concat([signer.keyId, signature]).toString('base64')}\n`;
 }
 
 /** Why a signed checkpoint was not accepted. */
