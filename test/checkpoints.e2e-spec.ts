@@ -44,8 +44,10 @@ describe('signed checkpoints and proofs, checked offline', () => {
     expect(key).toMatch(/^relationship-ledger\/[0-9a-f]{16}\+[0-9a-f]{8}\+/);
     await request(ledger.app.getHttpServer()).get('/audit/checkpoint').expect(401);
     const latest = await audit('/audit/checkpoint').expect(200);
-    expect(latest.body).toMatchObject({ treeSize: 5, origin: key.split('+')[0] });
-    expect(latest.body.note).toBe(`${latest.body.origin}\n5\n${latest.body.rootHash}\n\n${latest.body.note.split('\n')[4]}\n`);
+    // Five events in four streams (three partners, one customer): the note commits to the tree and to the streams' heads.
+    expect(latest.body).toMatchObject({ treeSize: 5, origin: key.split('+')[0], streamHeads: { count: 4 } });
+    const { origin, rootHash, streamHeads } = latest.body;
+    expect(latest.body.note).toBe(`${origin}\n5\n${rootHash}\nstream-heads 4 ${streamHeads.rootHash}\n\n${latest.body.note.split('\n')[5]}\n`);
   });
 
   it('proves every event of the log in the checkpoint, each proof checked by `ledger verify-proof` with the key alone', async () => {
@@ -64,7 +66,7 @@ describe('signed checkpoints and proofs, checked offline', () => {
     expect(await verifyProof('--key', key, file('tampered-path.json', tamperedPath))).toMatchObject({ code: 1, out: [expect.stringMatching(/audit path/)] });
     const altered = { ...proof, event: { ...proof.event, data: { ...proof.event.data, name: 'Someone else' } } };
     expect(await verifyProof('--key', key, file('altered.json', altered))).toMatchObject({ code: 1, out: [expect.stringMatching(/altered/)] });
-    const signatureLine = proof.checkpoint.split('\n')[4] as string;
+    const signatureLine = proof.checkpoint.split('\n')[5] as string;
     const forged = { ...proof, checkpoint: proof.checkpoint.replace(signatureLine, `${signatureLine.slice(0, -4)}AAA=`) };
     expect(await verifyProof('--key', key, file('forged.json', forged))).toMatchObject({ code: 1, out: [expect.stringMatching(/no valid signature/)] });
     expect(await verifyProof('--key', key, '--origin', 'another.example/log', file('origin.json', proof)))
@@ -98,10 +100,46 @@ describe('signed checkpoints and proofs, checked offline', () => {
     expect((await audit(`/audit/proofs/inclusion?eventId=${newest.id}`).expect(200)).body.treeSize).toBe(9);
   });
 
+  it('proves a stream complete as of a checkpoint: every event given, none withheld, or that it had none', async () => {
+    await ledger.command('/customers/contoso/subscriptions', { subscriptionId: 's2', kind: 'usage', channel: 'microsoft' }).expect(201);
+    const proof = (await audit('/audit/proofs/stream?stream=customer-contoso').expect(200)).body;
+    expect(proof).toMatchObject({ kind: 'stream', stream: 'customer-contoso', heads: { head: { head: { stream: 'customer-contoso', revision: '2' } } } });
+    expect(proof.events.map((e: { revision: string }) => e.revision)).toEqual(['0', '1', '2']);
+    expect(await verifyProof('--key', key, file('stream.json', proof)))
+      .toMatchObject({ code: 0, out: [`ok: these 3 events are all of customer-contoso as of tree size ${proof.treeSize} of ${key.split('+')[0]}`] });
+    // Withholding any one of them is found: the last (the chain stops short of the head) or one before (the chain breaks).
+    for (const withheld of [2, 1, 0]) {
+      const partial = { ...proof, events: proof.events.filter((_: unknown, i: number) => i !== withheld) };
+      expect(await verifyProof('--key', key, file(`withheld-${withheld}.json`, partial))).toMatchObject({ code: 1, out: [expect.stringMatching(/^NOT PROVEN/)] });
+    }
+    // Another stream's head passed off as this one's, or a head moved to another place in the tree, is refused.
+    const p1 = (await audit('/audit/proofs/stream?stream=partner-p1').expect(200)).body;
+    const swapped = { ...proof, heads: p1.heads, events: p1.events };
+    expect(await verifyProof('--key', key, file('swapped.json', swapped))).toMatchObject({ code: 1 });
+    const moved = { ...proof, heads: { ...proof.heads, head: { ...proof.heads.head, index: proof.heads.head.index + 1 } } };
+    expect(await verifyProof('--key', key, file('moved.json', moved))).toMatchObject({ code: 1, out: [expect.stringMatching(/audit path/)] });
+
+    // A stream with no events: its neighbours in the stream heads are adjacent, so its head cannot hide between them.
+    const none = (await audit('/audit/proofs/stream?stream=customer-fabrikam').expect(200)).body;
+    expect(none).toMatchObject({ events: [], heads: { before: { head: { stream: 'customer-contoso' } }, after: { head: { stream: 'partner-p1' } } } });
+    expect(none.heads.head).toBeUndefined();
+    expect(await verifyProof('--key', key, file('none.json', none))).toMatchObject({ code: 0, out: [expect.stringMatching(/^ok: customer-fabrikam had no events/)] });
+    const hidden = (await audit('/audit/proofs/stream?stream=partner-p2').expect(200)).body;
+    const claimedAbsent = { ...hidden, events: [], heads: { count: hidden.heads.count, before: p1.heads.head, after: (await audit('/audit/proofs/stream?stream=partner-p3').expect(200)).body.heads.head } };
+    expect(await verifyProof('--key', key, file('hidden.json', claimedAbsent))).toMatchObject({ code: 1, out: [expect.stringMatching(/not neighbours/)] });
+
+    // Against an older checkpoint, the stream is as it was then.
+    const older = (await audit(`/audit/proofs/stream?stream=customer-contoso&treeSize=5`).expect(200)).body;
+    expect(older.events.map((e: { revision: string }) => e.revision)).toEqual(['0', '1']);
+    expect(await verifyProof('--key', key, file('older.json', older))).toMatchObject({ code: 0 });
+  });
+
   it('answers 404 for an unknown event or a size never signed, and 400 for a bad query', async () => {
     expect((await audit('/audit/proofs/inclusion?eventId=nope').expect(404)).body.code).toBe('EVENT_NOT_FOUND');
     expect((await audit('/audit/proofs/consistency?from=3').expect(404)).body.code).toBe('CHECKPOINT_NOT_FOUND');
     expect((await audit('/audit/proofs/consistency?from=-1').expect(400)).body.code).toBe('VALIDATION_FAILED');
     await audit('/audit/proofs/inclusion').expect(400);
+    await audit('/audit/proofs/stream').expect(400);
+    expect((await audit('/audit/proofs/stream?stream=customer-contoso&treeSize=4').expect(404)).body.code).toBe('CHECKPOINT_NOT_FOUND');
   });
 });

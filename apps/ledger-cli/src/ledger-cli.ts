@@ -31,7 +31,7 @@ commands:
   export [--customer ID]                       every event (or one customer's) as NDJSON, with metadata and hashes
   history <customerId>                         one customer's events, oldest first
   verify-proof --key VKEY [--checkpoint FILE] [--old-checkpoint FILE] [--origin NAME] <proof.json>
-                                               check an inclusion or consistency proof the ledger gave, offline:
+                                               check an inclusion, consistency or stream proof the ledger gave, offline:
                                                only the verifier key (or @file holding it) and the notes are read
 
 options:

@@ -72,7 +72,7 @@ export class ChainVerifier {
   private count = 0;
 
   /** Checks one event (in log order); returns false once a link is broken. */
-  check(event: RecordedEvent): boolean {
+  check(event: Omit<RecordedEvent, 'position'>): boolean {
     if (this.broken) return false;
     this.count += 1;
     const head = this.heads.get(event.stream);
@@ -90,6 +90,11 @@ export class ChainVerifier {
     if (hash !== event.metadata[HASH_KEY]) return fail('its content does not match its hash: it was altered');
     this.heads.set(event.stream, { revision: event.revision, hash });
     return true;
+  }
+
+  /** The last event of a stream checked so far. */
+  head(stream: string): ChainHead | undefined {
+    return this.heads.get(stream);
   }
 
   get firstBrokenLink(): BrokenLink | undefined {

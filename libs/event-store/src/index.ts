@@ -15,3 +15,4 @@ export * from './time-slice';
 export * from './transparency/merkle';
 export * from './transparency/merkle-log';
 export * from './transparency/signed-note';
+export * from './transparency/stream-heads';

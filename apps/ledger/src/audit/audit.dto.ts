@@ -49,6 +49,16 @@ export class InclusionQuery {
   treeSize?: number;
 }
 
+export class StreamProofQuery {
+  @ApiProperty({ description: 'The stream: `customer-<customer id>` or `partner-<partner id>`.', example: 'customer-contoso' })
+  @IsString()
+  @Length(1, 200)
+  stream!: string;
+
+  @TreeSize('The size of a signed checkpoint to prove it against (default: a new one, signed when the log grew).', true)
+  treeSize?: number;
+}
+
 export class ConsistencyQuery {
   @TreeSize('The size of the older signed checkpoint (the one the auditor kept).', false)
   from!: number;

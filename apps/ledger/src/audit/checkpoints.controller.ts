@@ -1,11 +1,21 @@
 import { Controller, Get, HttpCode, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { encodePositionToken, openCheckpoint, type RecordedCheckpoint } from '@ledger/event-store';
+import { committedHeads, encodePositionToken, type HeadProof, openCheckpoint, type RecordedCheckpoint, type RecordedEvent } from '@ledger/event-store';
 import { Public, RequireScope } from '../auth/auth.guard';
-import { ConsistencyQuery, InclusionQuery } from './audit.dto';
+import { ConsistencyQuery, InclusionQuery, StreamProofQuery } from './audit.dto';
 import { Transparency } from './transparency';
 
 const base64 = (hashes: readonly Buffer[]) => hashes.map((hash) => hash.toString('base64'));
+
+/** An event as stored, so that its chain hash can be recomputed from its content. */
+const eventAnswer = (event: RecordedEvent) => ({
+  id: event.id, stream: event.stream, revision: event.revision.toString(), position: encodePositionToken(event.position),
+  type: event.type, schemaVersion: event.schemaVersion, data: event.data, metadata: event.metadata,
+});
+
+const headAnswer = (at: HeadProof | undefined) => at && {
+  index: at.index, head: { stream: at.head.stream, revision: at.head.revision.toString(), hash: at.head.hash }, proof: base64(at.proof),
+};
 
 /** Signed checkpoints of the log's Merkle tree, and proofs against them: what an auditor keeps and checks offline. */
 @ApiTags('audit')
@@ -48,10 +58,23 @@ export class CheckpointsController {
       kind: 'inclusion', checkpoint: checkpoint.note, treeSize: checkpoint.size, leafIndex: leaf.index,
       leaf: { stream: leaf.stream, revision: leaf.revision.toString(), hash: leaf.hash },
       proof: base64(proof),
-      event: {
-        id: event.id, stream: event.stream, revision: event.revision.toString(), position: encodePositionToken(event.position),
-        type: event.type, schemaVersion: event.schemaVersion, data: event.data, metadata: event.metadata,
-      },
+      event: eventAnswer(event),
+    };
+  }
+
+  @Get('proofs/stream')
+  @RequireScope('audit')
+  @ApiOperation({
+    summary: 'Proof that these are all of a stream’s events as of a signed checkpoint (or that it had none)',
+    description: 'The stream’s head in the stream heads the checkpoint commits to, and its events, whose hash chain leads to that head. '
+      + 'Check it offline: `ledger verify-proof --key <verifier key> <file>`.',
+  })
+  async stream(@Query() query: StreamProofQuery) {
+    const { checkpoint, stream, heads, events } = await this.transparency.stream(query.stream, query.treeSize);
+    return {
+      kind: 'stream', checkpoint: checkpoint.note, treeSize: checkpoint.size, stream,
+      heads: { count: heads.count, head: headAnswer(heads.head), before: headAnswer(heads.before), after: headAnswer(heads.after) },
+      events: events.map(eventAnswer),
     };
   }
 
@@ -68,9 +91,11 @@ export class CheckpointsController {
 
   private answer(checkpoint: RecordedCheckpoint) {
     const opened = openCheckpoint(checkpoint.note, this.transparency.verifierKey);
+    const heads = committedHeads(opened);
     return {
-      origin: opened.origin, treeSize: opened.size, rootHash: opened.root.toString('base64'), recordedAt: checkpoint.recordedAt,
-      note: checkpoint.note,
+      origin: opened.origin, treeSize: opened.size, rootHash: opened.root.toString('base64'),
+      streamHeads: heads && { count: heads.count, rootHash: heads.root.toString('base64') },
+      recordedAt: checkpoint.recordedAt, note: checkpoint.note,
     };
   }
 }

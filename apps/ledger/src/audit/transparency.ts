@@ -1,6 +1,7 @@
 import { createHash, createPublicKey } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import {
+  committedHeads,
   type EventStore,
   type MerkleLog,
   newSigningKeyPem,
@@ -9,8 +10,11 @@ import {
   rawPublicKey,
   type RecordedCheckpoint,
   type RecordedEvent,
+  openCheckpoint,
   signCheckpoint,
   type StoredLeaf,
+  StreamHeads,
+  type StreamHeadsProof,
 } from '@ledger/event-store';
 import { NotFoundError } from '@ledger/read-models';
 import type { Clock } from '../clock';
@@ -28,6 +32,14 @@ export interface ConsistencyAnswer {
   readonly from: RecordedCheckpoint;
   readonly to: RecordedCheckpoint;
   readonly proof: Buffer[];
+}
+
+export interface StreamAnswer {
+  readonly checkpoint: RecordedCheckpoint;
+  readonly stream: string;
+  readonly heads: StreamHeadsProof;
+  /** The stream's events up to its head as of the checkpoint, oldest first: their chain leads to the head. */
+  readonly events: RecordedEvent[];
 }
 
 /** The signing key from its file, created there (0600) on first start when absent. */
@@ -57,6 +69,8 @@ export function defaultOrigin(pem: string): string {
 export class Transparency {
   private readonly signer: NoteSigner;
   private readonly job: PeriodicJob<RecordedCheckpoint>;
+  /** The stream heads of the latest checkpoint signed here: proofs against it need not read them again. */
+  private latestHeads?: { size: number; heads: StreamHeads };
 
   constructor(
     private readonly store: EventStore,
@@ -124,11 +138,35 @@ export class Transparency {
     return { from: older, to: newer, proof: this.log.consistencyProof(older.size, newer.size) };
   }
 
+  /**
+   * The proof that the stream's events as of a recorded checkpoint (of `size`, or a new one) are all of them:
+   * its head in the checkpoint's stream heads and its events up to there, or, for a stream that had none, the
+   * heads either side of it.
+   */
+  async stream(stream: string, size?: number): Promise<StreamAnswer> {
+    const checkpoint = size === undefined ? await this.checkpoint() : await this.recorded(size);
+    const committed = committedHeads(openCheckpoint(checkpoint.note, this.verifierKey));
+    if (!committed) {
+      throw new NotFoundError('CHECKPOINT_NOT_FOUND', `The checkpoint of size ${checkpoint.size} was signed before checkpoints committed to stream heads; use a later one.`);
+    }
+    const heads = (await this.headsAt(checkpoint.size)).proof(stream);
+    const revision = heads.head?.head.revision;
+    const events = revision === undefined ? [] : (await this.store.readStream(stream)).filter((event) => event.revision <= revision);
+    return { checkpoint, stream, heads, events };
+  }
+
+  private async headsAt(size: number): Promise<StreamHeads> {
+    if (this.latestHeads?.size === size) return this.latestHeads.heads;
+    return StreamHeads.of(await this.log.streamHeads(size));
+  }
+
   private async record(): Promise<RecordedCheckpoint> {
     const size = await this.log.catchUp(this.store);
     const latest = this.log.checkpoint();
     if (latest && latest.size >= size) return latest;
-    const note = signCheckpoint({ origin: this.origin, size, root: this.log.root(size), extensions: [] }, this.signer);
+    const heads = await StreamHeads.of(await this.log.streamHeads(size));
+    this.latestHeads = { size, heads };
+    const note = signCheckpoint({ origin: this.origin, size, root: this.log.root(size), extensions: [heads.extension()] }, this.signer);
     this.log.recordCheckpoint(size, note, this.clock.now().toISOString());
     return this.log.checkpoint(size) as RecordedCheckpoint;
   }

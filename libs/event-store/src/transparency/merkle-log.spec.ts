@@ -4,8 +4,21 @@ import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { ChainedEventStore } from '../chained-event-store';
 import { SqliteEventStore } from '../sqlite/sqlite-event-store';
+import { createHash } from 'node:crypto';
+import Database from 'better-sqlite3';
 import { leafHash, verifyConsistency, verifyInclusion } from './merkle';
-import { leafData, MerkleLog, MerkleLogMismatchError } from './merkle-log';
+import { leafData, type LeafEntry, MerkleLog, MerkleLogMismatchError } from './merkle-log';
+import { checkStreamHeads, compareStreams, StreamHeads } from './stream-heads';
+
+/** RFC 6962's MTH written out once more, straight from the RFC's definition, for the stream-heads tree's root. */
+function referenceRoot(leaves: readonly string[]): Buffer {
+  const sha = (...parts: Buffer[]) => createHash('sha256').update(Buffer.concat(parts)).digest();
+  if (leaves.length === 0) return sha();
+  if (leaves.length === 1) return sha(Buffer.from([0]), Buffer.from(leaves[0]));
+  let k = 1;
+  while (k * 2 < leaves.length) k *= 2;
+  return sha(Buffer.from([1]), referenceRoot(leaves.slice(0, k)), referenceRoot(leaves.slice(k)));
+}
 
 describe('the Merkle log over the event store', () => {
   let dir: string;
@@ -42,6 +55,47 @@ describe('the Merkle log over the event store', () => {
     }
     expect(verifyConsistency(20, 37, log.root(20), log.root(37), log.consistencyProof(20, 37))).toBe(true);
     log.close();
+  });
+
+  it('commits every stream\'s head as of each size, sorted by name, and proves each head or a stream\'s absence', async () => {
+    const log = new MerkleLog(join(dir, 'merkle.sqlite'));
+    await log.catchUp(store, 8);
+    const events = await store.readAll({ maxCount: 100 });
+    for (let size = 0; size <= events.length; size += 1) {
+      // The heads, worked out from the log itself: each stream's last event among the first `size`.
+      const expected = new Map<string, LeafEntry>();
+      for (const event of events.slice(0, size)) expected.set(event.stream, { stream: event.stream, revision: event.revision, hash: String(event.metadata.hash) });
+      const sorted = [...expected.values()].sort((a, b) => compareStreams(a.stream, b.stream));
+      const heads = await log.streamHeads(size);
+      expect(heads.map(({ stream, revision, hash }) => ({ stream, revision, hash }))).toEqual(sorted);
+      const tree = await StreamHeads.of(heads);
+      expect(tree.committed.root.equals(referenceRoot(sorted.map(leafData)))).toBe(true);
+      for (const { stream, revision } of sorted) {
+        const proof = tree.proof(stream);
+        expect(proof.head?.head.revision).toBe(revision);
+        expect(checkStreamHeads(stream, proof, tree.committed)).toBeUndefined();
+        // The same head claimed for another stream, or the stream claimed absent, is refused.
+        expect(checkStreamHeads('customer-c9', proof, tree.committed)).toMatch(/not customer-c9's/);
+        expect(checkStreamHeads(stream, { count: proof.count, before: proof.head }, tree.committed)).toBeDefined();
+      }
+      for (const absent of ['a-first', 'customer-c0a', 'zz-last']) expect(checkStreamHeads(absent, tree.proof(absent), tree.committed)).toBeUndefined();
+    }
+    log.close();
+  });
+
+  it('works out the heads once for a tree written before it kept them', async () => {
+    const file = join(dir, 'older.sqlite');
+    const log = new MerkleLog(file);
+    await log.catchUp(store);
+    const heads = await log.streamHeads();
+    log.close();
+    const raw = new Database(file);
+    raw.exec('DELETE FROM heads');
+    raw.close();
+    const reopened = new MerkleLog(file);
+    expect(await reopened.streamHeads()).toEqual(heads);
+    expect(heads).toHaveLength(5);
+    reopened.close();
   });
 
   it('resumes where it stopped: a reopened tree grows to the same heads as one built at once', async () => {

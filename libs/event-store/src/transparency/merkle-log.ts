@@ -18,6 +18,12 @@ CREATE TABLE IF NOT EXISTS leaves (
   prepare_position INTEGER NOT NULL
 );
 CREATE INDEX IF NOT EXISTS leaves_by_event ON leaves (event_id);
+CREATE INDEX IF NOT EXISTS leaves_by_stream ON leaves (stream, idx);
+-- Every stream's last leaf: the stream heads a checkpoint commits to.
+CREATE TABLE IF NOT EXISTS heads (
+  stream TEXT PRIMARY KEY,
+  idx INTEGER NOT NULL
+) WITHOUT ROWID;
 -- The hash of every perfect subtree: level L, index i covers leaves [i·2^L, (i+1)·2^L).
 CREATE TABLE IF NOT EXISTS nodes (
   level INTEGER NOT NULL,
@@ -47,6 +53,11 @@ export function leafData(entry: LeafEntry): string {
 
 export function leafOf(event: RecordedEvent): LeafEntry {
   return { stream: event.stream, revision: event.revision, hash: String(event.metadata[HASH_KEY] ?? '') };
+}
+
+/** A stream's last leaf, with that leaf's hash. */
+export interface StreamHead extends LeafEntry {
+  readonly leafHash: Buffer;
 }
 
 /** A checkpoint as the log recorded it: the signed note of a tree size. */
@@ -80,6 +91,8 @@ export class MerkleLog implements SubtreeHashes {
     putCheckpoint: Database.Statement<[number, string, string]>;
     checkpointAt: Database.Statement<[number], CheckpointRow>;
     latestCheckpoint: Database.Statement<[], CheckpointRow>;
+    putHead: Database.Statement<[string, number]>;
+    headsPage: Database.Statement<[{ size: number; after: string; limit: number }], HeadRow>;
   };
   /** The right edge: at each level, the hash of the last perfect subtree whose index is even (a left sibling waiting for its right). */
   private readonly frontier: Buffer[] = [];
@@ -107,7 +120,15 @@ export class MerkleLog implements SubtreeHashes {
       putCheckpoint: this.db.prepare('INSERT OR IGNORE INTO checkpoints (size, note, recorded_at) VALUES (?, ?, ?)'),
       checkpointAt: this.db.prepare('SELECT * FROM checkpoints WHERE size = ?'),
       latestCheckpoint: this.db.prepare('SELECT * FROM checkpoints ORDER BY size DESC LIMIT 1'),
+      putHead: this.db.prepare('INSERT INTO heads (stream, idx) VALUES (?, ?) ON CONFLICT (stream) DO UPDATE SET idx = excluded.idx'),
+      // A stream's last leaf below a size: its head now when that is below, else found through leaves_by_stream.
+      headsPage: this.db.prepare(`SELECT l.stream, l.revision, l.event_hash, n.hash FROM heads h
+        JOIN leaves l ON l.idx = CASE WHEN h.idx < @size THEN h.idx ELSE (SELECT max(idx) FROM leaves WHERE stream = h.stream AND idx < @size) END
+        JOIN nodes n ON n.level = 0 AND n.idx = l.idx
+        WHERE h.stream > @after ORDER BY h.stream LIMIT @limit`),
     };
+    // A tree written before heads were kept gets them once.
+    if (!this.db.prepare('SELECT 1 FROM heads LIMIT 1').get()) this.db.exec('INSERT INTO heads (stream, idx) SELECT stream, max(idx) FROM leaves GROUP BY stream');
     const last = this.statements.last.get();
     this.leaves = last ? Number(last.idx) + 1 : 0;
     this.lastPosition = last && { commit: last.commit_position, prepare: last.prepare_position };
@@ -166,6 +187,23 @@ export class MerkleLog implements SubtreeHashes {
     return row && storedLeaf(row);
   }
 
+  /**
+   * Every stream's head (its last leaf) in the tree of the first `size` leaves, sorted by stream name
+   * (bytewise): the leaves of the stream-heads tree. Read a page at a time between time slices; a tree that
+   * grows meanwhile does not change the heads below `size`.
+   */
+  async streamHeads(size = this.leaves, pageSize = 1000): Promise<StreamHead[]> {
+    this.checkSize(size);
+    const heads: StreamHead[] = [];
+    const slice = new TimeSlice();
+    for (let page = this.statements.headsPage.all({ size, after: '', limit: pageSize }); page.length > 0;
+      page = this.statements.headsPage.all({ size, after: heads[heads.length - 1].stream, limit: pageSize })) {
+      for (const row of page) heads.push({ stream: row.stream, revision: row.revision, hash: row.event_hash, leafHash: row.hash });
+      if (slice.due()) await slice.pause();
+    }
+    return heads;
+  }
+
   /** Keeps a signed checkpoint of a size the tree has (the first one signed for a size stays). */
   recordCheckpoint(size: number, note: string, recordedAt: string): void {
     this.checkSize(size);
@@ -221,6 +259,7 @@ export class MerkleLog implements SubtreeHashes {
       for (const event of events) {
         const entry = leafOf(event);
         this.statements.putLeaf.run(index, event.id, entry.stream, entry.revision, entry.hash, event.position.commit, event.position.prepare);
+        this.statements.putHead.run(entry.stream, index);
         let hash = leafHash(leafData(entry));
         let level = 0;
         let at = index;
@@ -263,6 +302,14 @@ interface CheckpointRow {
   size: bigint;
   note: string;
   recorded_at: string;
+}
+
+interface HeadRow {
+  stream: string;
+  revision: bigint;
+  event_hash: string;
+  /** The leaf's hash: a head's leaf in the stream-heads tree hashes the same bytes. */
+  hash: Buffer;
 }
 
 interface LeafRow {

@@ -1,4 +1,5 @@
-import { createHash } from 'node:crypto';
+import { createHash, hash as oneShot } from 'node:crypto';
+import { TimeSlice } from '../time-slice';
 
 /**
  * The Merkle tree of RFC 6962 / RFC 9162 (§2.1), over SHA-256: a leaf hashes as H(0x00 || data), an interior
@@ -12,12 +13,13 @@ const NODE_PREFIX = Buffer.from([0x01]);
 /** The root of a tree with no leaves: the hash of nothing. */
 export const EMPTY_ROOT = createHash('sha256').digest();
 
+// One-shot hashing of one buffer: the tree hashes millions of short inputs, where it is about twice as fast as a Hash object.
 export function leafHash(data: Buffer | string): Buffer {
-  return createHash('sha256').update(LEAF_PREFIX).update(data).digest();
+  return oneShot('sha256', Buffer.concat([LEAF_PREFIX, typeof data === 'string' ? Buffer.from(data, 'utf8') : data]), 'buffer');
 }
 
 export function nodeHash(left: Buffer, right: Buffer): Buffer {
-  return createHash('sha256').update(NODE_PREFIX).update(left).update(right).digest();
+  return oneShot('sha256', Buffer.concat([NODE_PREFIX, left, right], 65), 'buffer');
 }
 
 /** The largest power of two smaller than n (n ≥ 2). */
@@ -34,6 +36,43 @@ export function splitPoint(n: number): number {
  */
 export interface SubtreeHashes {
   hash(start: number, end: number): Buffer;
+}
+
+/**
+ * A tree held in memory: the hash of every perfect subtree, level by level, built from its leaf hashes in
+ * time slices (so a service building one keeps answering). Any root or proof then costs O(log n) hashes.
+ */
+export class MemoryTree implements SubtreeHashes {
+  private constructor(private readonly levels: readonly Buffer[][]) {}
+
+  static async build(leaves: readonly Buffer[]): Promise<MemoryTree> {
+    const slice = new TimeSlice();
+    const levels: Buffer[][] = [[...leaves]];
+    for (let below = levels[0]; below.length > 1; below = levels[levels.length - 1]) {
+      const level: Buffer[] = [];
+      for (let i = 0; i + 1 < below.length; i += 2) {
+        level.push(nodeHash(below[i], below[i + 1]));
+        if (slice.due()) await slice.pause();
+      }
+      levels.push(level);
+    }
+    return new MemoryTree(levels);
+  }
+
+  get size(): number {
+    return this.levels[0].length;
+  }
+
+  hash(start: number, end: number): Buffer {
+    const width = end - start;
+    if ((width & (width - 1)) === 0 && start % width === 0) return this.levels[Math.log2(width)][start / width];
+    const k = splitPoint(width);
+    return nodeHash(this.hash(start, start + k), this.hash(start + k, end));
+  }
+
+  root(): Buffer {
+    return rootHash(this, this.size);
+  }
 }
 
 /** The tree head (root hash) of the first `size` leaves. */
