@@ -1,11 +1,13 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
+import request from 'supertest';
+import { chainEvents } from '@ledger/event-store';
 import { ReadSide } from '@ledger/read-models';
 import { runCli } from '../apps/ledger-cli/src/ledger-cli';
-import { TestLedger } from './support/test-ledger';
+import { TestLedger, TOKENS } from './support/test-ledger';
 
 /** Runs `ledger …` in-process and collects what it prints. */
 async function ledgerCommand(...argv: string[]): Promise<{ code: number; out: string[]; err: string[] }> {
@@ -101,5 +103,124 @@ describe('the ledger command', () => {
     expect((await ledgerCommand('teleport')).code).toBe(2);
     expect((await ledgerCommand('verify', '--data-dir', '/nonexistent')).code).toBe(2);
     expect((await ledgerCommand('history', '--data-dir', dataDir)).code).toBe(2);
+  });
+});
+
+describe('ledger verify against a signed checkpoint', () => {
+  let signedDir: string;
+  let scratch: string;
+  let key = '';
+  let keptNote = '';
+  let copies = 0;
+  /** A copy of the signed data directory, changed by hand as someone with write access to the files might. */
+  const copy = (change?: (events: Database.Database) => void) => {
+    const dir = join(scratch, `copy-${(copies += 1)}`);
+    cpSync(signedDir, dir, { recursive: true });
+    if (change) {
+      const db = new Database(join(dir, 'events.sqlite'));
+      change(db);
+      db.close();
+    }
+    return dir;
+  };
+
+  beforeAll(async () => {
+    const ledger = await TestLedger.start('2026-03-01T09:00:00.000Z');
+    for (const id of ['adatum', 'fabrikam']) {
+      await ledger.command('/partners', { partnerId: id, name: id, program: 'direct-bill', cloud: 'global' }).expect(201);
+    }
+    for (const id of ['contoso', 'northwind']) {
+      await ledger.command('/customers', { customerId: id, name: id, cloud: 'global' }).expect(201);
+      await ledger.command(`/customers/${id}/subscriptions`, { subscriptionId: `${id}-s1`, kind: 'usage', channel: 'microsoft' }).expect(201);
+    }
+    const signed = await request(ledger.app.getHttpServer()).post('/audit/checkpoints').set('Authorization', `Bearer ${TOKENS.auditOnly}`).expect(201);
+    expect(signed.body.treeSize).toBe(6);
+    keptNote = signed.body.note;
+    key = (await request(ledger.app.getHttpServer()).get('/audit/checkpoint/key').expect(200)).body.verifierKey;
+    // An event after the checkpoint: the log may grow past what was signed.
+    await ledger.command('/customers/contoso/subscriptions', { subscriptionId: 'contoso-s2', kind: 'usage', channel: 'microsoft' }).expect(201);
+    await ledger.stop();
+    signedDir = ledger.dataDir;
+    scratch = mkdtempSync(join(tmpdir(), 'ledger-verify-'));
+  });
+
+  afterAll(() => {
+    rmSync(signedDir, { recursive: true, force: true });
+    rmSync(scratch, { recursive: true, force: true });
+  });
+
+  it('finds the log holding every event of the latest signed checkpoint, and of a kept note checked with the key', async () => {
+    const latest = await ledgerCommand('verify', '--data-dir', signedDir);
+    expect(latest.code).toBe(0);
+    expect(latest.out[2]).toMatch(/^ok: the log holds every event of the latest signed checkpoint \(relationship-ledger\/[0-9a-f]{16}, tree size 6\), as signed$/);
+    const kept = await ledgerCommand('verify', '--data-dir', signedDir, '--since', join(scratch, 'kept.note'), '--key', key);
+    expect(kept.code).toBe(2); // the note is not written yet: a usage error
+    writeFileSync(join(scratch, 'kept.note'), keptNote);
+    expect(await ledgerCommand('verify', '--data-dir', signedDir, '--since', join(scratch, 'kept.note'), '--key', key))
+      .toMatchObject({ code: 0, out: [expect.anything(), expect.anything(), expect.stringMatching(/^ok: the log holds every event of the kept checkpoint/)] });
+  });
+
+  it('names the events missing when the tail of the log is deleted, though every chain left is intact', async () => {
+    const dir = copy((db) => db.prepare('DELETE FROM events WHERE position > (SELECT max(position) - 3 FROM events)').run());
+    const verified = await ledgerCommand('verify', '--data-dir', dir);
+    expect(verified.code).toBe(1);
+    expect(verified.out[0]).toMatch(/^ok: 4 events in 3 streams, every chain intact/);
+    expect(verified.out.slice(2)).toEqual([
+      expect.stringMatching(/^MISSING: 2 of the 6 events of the latest signed checkpoint .* are not in the log:$/),
+      '  customer-northwind: revisions 0–1 (2 events)',
+      '  the log\'s tail is gone: every event from leaf 4 to the checkpoint\'s last (5)',
+    ]);
+  });
+
+  it('names a whole stream deleted, and one rewritten with its chain recomputed', async () => {
+    const deleted = await ledgerCommand('verify', '--data-dir', copy((db) => db.prepare("DELETE FROM events WHERE stream = 'partner-fabrikam'").run()));
+    expect(deleted.code).toBe(1);
+    expect(deleted.out.slice(2)).toEqual([expect.stringMatching(/^MISSING: 1 of the 6 events/), '  partner-fabrikam: revision 0 (1 event)']);
+
+    // Rewritten by someone who knows the chaining: every chain checks out, the checkpoint does not.
+    const rewritten = copy((db) => {
+      const rows = db.prepare("SELECT position, type, schema_version, data, metadata FROM events WHERE stream = 'customer-contoso' ORDER BY revision").all() as
+        Array<{ position: number; type: string; schema_version: number; data: string; metadata: string }>;
+      const events = rows.map((row) => ({
+        id: '', type: row.type, schemaVersion: row.schema_version, data: JSON.parse(row.data.replace('contoso', 'Contoso Ltd')) as unknown,
+        metadata: JSON.parse(row.metadata) as Record<string, unknown>,
+      }));
+      chainEvents('customer-contoso', undefined, events).forEach((event, i) => {
+        db.prepare('UPDATE events SET data = ?, metadata = ? WHERE position = ?').run(JSON.stringify(event.data), JSON.stringify(event.metadata), rows[i].position);
+      });
+    });
+    const changed = await ledgerCommand('verify', '--data-dir', rewritten);
+    expect(changed.code).toBe(1);
+    expect(changed.out[0]).toMatch(/every chain intact/);
+    expect(changed.out.slice(2)).toEqual([
+      expect.stringMatching(/^CHANGED: customer-contoso revision 0 is not the event the latest signed checkpoint/),
+      expect.stringMatching(/^CHANGED: customer-contoso revision 1 /),
+    ]);
+  });
+
+  it('with only a kept note (the tree gone too), still finds a log that lost events or was rewritten', async () => {
+    writeFileSync(join(scratch, 'kept.note'), keptNote);
+    const since = ['--since', join(scratch, 'kept.note'), '--key', key];
+    const truncated = copy((db) => db.prepare("DELETE FROM events WHERE stream = 'partner-adatum'").run());
+    rmSync(join(truncated, 'merkle.sqlite'));
+    expect(await ledgerCommand('verify', '--data-dir', truncated, ...since)).toMatchObject({
+      code: 1, out: [expect.anything(), expect.anything(), expect.stringMatching(/^REWRITTEN: the log's first 6 events do not hash to the root of the kept checkpoint/)],
+    });
+    const emptied = copy((db) => db.prepare('DELETE FROM events WHERE position > 2').run());
+    rmSync(join(emptied, 'merkle.sqlite'));
+    expect(await ledgerCommand('verify', '--data-dir', emptied, ...since)).toMatchObject({
+      code: 1, out: [expect.anything(), expect.anything(), expect.stringMatching(/^MISSING: the kept checkpoint .* covers 6 events, the log holds only 2/)],
+    });
+  });
+
+  it('refuses a kept note that another key signed, or one altered (exit 1), and --since without a key (exit 2)', async () => {
+    const forged = keptNote.replace('\n6\n', '\n5\n');
+    writeFileSync(join(scratch, 'forged.note'), forged);
+    expect(await ledgerCommand('verify', '--data-dir', signedDir, '--since', join(scratch, 'forged.note'), '--key', key))
+      .toMatchObject({ code: 1, out: [expect.stringMatching(/^CHECKPOINT REJECTED/)] });
+    writeFileSync(join(scratch, 'kept.note'), keptNote);
+    const other = 'relationship-ledger/0000000000000000+00000000+AQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA';
+    expect((await ledgerCommand('verify', '--data-dir', signedDir, '--since', join(scratch, 'kept.note'), '--key', other)).code).toBe(1);
+    expect((await ledgerCommand('verify', '--data-dir', signedDir, '--since', join(scratch, 'kept.note'))).code).toBe(2);
   });
 });

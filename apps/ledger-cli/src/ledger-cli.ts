@@ -2,11 +2,18 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import {
+  type Checkpoint,
+  CheckpointAudit,
+  CheckpointRejected,
+  type CheckpointReport,
   decodePositionToken,
   encodePositionToken,
   type EventStore,
   EventStoreDbEventStore,
   EventStoreUnavailableError,
+  MerkleLog,
+  noteSigner,
+  openCheckpoint,
   type RecordedEvent,
   SqliteEventStore,
   verifyLog,
@@ -26,7 +33,10 @@ export interface CliIo {
 const USAGE = `usage: ledger <command> [options]
 
 commands:
-  verify [--at TOKEN] [--expect-digest HEX]   recompute every hash chain and the digest; exit 1 on a broken link
+  verify [--since CHECKPOINT] [--key VKEY] [--at TOKEN] [--expect-digest HEX]
+                                               recompute every hash chain and the digest, and check the log still holds
+                                               what a signed checkpoint covers (the kept note --since, else the latest
+                                               the service signed); exit 1 naming what is broken, missing or changed
   replay                                       rebuild the read models into a scratch copy and compare with the live ones
   export [--customer ID]                       every event (or one customer's) as NDJSON, with metadata and hashes
   history <customerId>                         one customer's events, oldest first
@@ -42,7 +52,7 @@ options:
 
 type Options = {
   'data-dir'?: string; eventstore?: string; json?: boolean; at?: string; 'expect-digest'?: string; customer?: string; help?: boolean;
-  key?: string; checkpoint?: string; 'old-checkpoint'?: string; origin?: string;
+  key?: string; checkpoint?: string; 'old-checkpoint'?: string; origin?: string; since?: string;
 };
 
 /** Runs one `ledger` command; resolves to the process exit code (0 ok, 1 a finding, 2 a usage error). */
@@ -55,6 +65,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
         'data-dir': { type: 'string' }, eventstore: { type: 'string' }, json: { type: 'boolean' }, at: { type: 'string' },
         'expect-digest': { type: 'string' }, customer: { type: 'string' }, help: { type: 'boolean', short: 'h' },
         key: { type: 'string' }, checkpoint: { type: 'string' }, 'old-checkpoint': { type: 'string' }, origin: { type: 'string' },
+        since: { type: 'string' },
       },
     }) as { values: Options; positionals: string[] };
   } catch (error) {
@@ -88,7 +99,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   try {
     switch (command) {
       case 'verify':
-        return await verify(store, values, io);
+        return await verify(store, dataDir, values, io);
       case 'replay':
         return await replay(store, dataDir, values, io);
       case 'export':
@@ -113,7 +124,7 @@ function verifyProofFile(file: string | undefined, values: Options, io: CliIo): 
   let verdict: ProofVerdict;
   try {
     verdict = checkProof(JSON.parse(read(file)), {
-      key: values.key.startsWith('@') ? read(values.key.slice(1)).trim() : values.key,
+      key: verifierKeyOf(values.key),
       checkpoint: values.checkpoint && read(values.checkpoint),
       oldCheckpoint: values['old-checkpoint'] && read(values['old-checkpoint']),
       origin: values.origin,
@@ -132,29 +143,94 @@ function progress(io: CliIo, label: string): (count: number) => void {
   return (count) => io.err(`\r${label}: ${count.toLocaleString('en')} events`);
 }
 
-async function verify(store: EventStore, values: Options, io: CliIo): Promise<number> {
+/** A verifier key given on the command line, or `@file` holding one. */
+function verifierKeyOf(value: string): string {
+  return value.startsWith('@') ? readFileSync(value.slice(1), 'utf8').trim() : value;
+}
+
+/** The checkpoint `verify` holds the log to, and the tree that can name what it misses. */
+interface Against {
+  readonly checkpoint: Checkpoint;
+  /** The auditor's own note (`--since`), or the latest the service recorded. */
+  readonly kept: boolean;
+  readonly tree?: MerkleLog;
+}
+
+/**
+ * The checkpoint to verify against: the note given with --since, else the latest in the data directory's
+ * Merkle log; its signature checked with --key, else with the data directory's signing key. A number is an
+ * exit code: a usage error (2), or a checkpoint whose signature fails (1, said on the way).
+ */
+function checkpointToVerify(dataDir: string, values: Options, io: CliIo): Against | undefined | number {
+  const treeFile = join(dataDir, 'merkle.sqlite');
+  const tree = existsSync(treeFile) ? new MerkleLog(treeFile) : undefined;
+  const fail = (code: number, line: string) => {
+    tree?.close();
+    (code === 2 ? io.err : io.out)(line);
+    return code;
+  };
+  if (values.since && values.at) return fail(2, `--since and --at cannot be given together: --since checks the whole log\n\n${USAGE}`);
+  let note: string | undefined;
+  try {
+    note = values.since ? readFileSync(values.since, 'utf8') : values.at ? undefined : tree?.checkpoint()?.note;
+  } catch (error) {
+    return fail(2, `cannot read ${values.since}: ${(error as Error).message}`);
+  }
+  if (!note) {
+    tree?.close();
+    return undefined;
+  }
+  const keyFile = io.env.LEDGER_CHECKPOINT_KEY_FILE ?? join(dataDir, 'checkpoint-key.pem');
+  let key: string;
+  try {
+    if (values.key) key = verifierKeyOf(values.key);
+    else if (!values.since && existsSync(keyFile)) key = noteSigner(note.split('\n')[0], readFileSync(keyFile, 'utf8')).verifierKey;
+    else return fail(2, `verify --since needs the log's verifier key: give --key (or @file)\n\n${USAGE}`);
+  } catch (error) {
+    return fail(2, `cannot read the verifier key: ${(error as Error).message}`);
+  }
+  try {
+    return { checkpoint: openCheckpoint(note, key, values.origin), kept: Boolean(values.since), tree };
+  } catch (error) {
+    if (!(error instanceof CheckpointRejected)) throw error;
+    return fail(1, `CHECKPOINT REJECTED: ${error.message}`);
+  }
+}
+
+async function verify(store: EventStore, dataDir: string, values: Options, io: CliIo): Promise<number> {
+  const against = checkpointToVerify(dataDir, values, io);
+  if (typeof against === 'number') return against;
+  const audit = against && new CheckpointAudit(against.checkpoint, against.tree);
   const started = Date.now();
   let report: VerifyReport;
   try {
-    report = await verifyLog(store, { upTo: values.at ? decodePositionToken(values.at) : undefined, onProgress: progress(io, 'verify') });
+    report = await verifyLog(store, {
+      upTo: values.at ? decodePositionToken(values.at) : undefined, onProgress: progress(io, 'verify'), observe: audit && ((event) => audit.add(event)),
+    });
   } catch (error) {
     // A damaged file is a finding about the log, not a usage error.
     if (!(error instanceof EventStoreUnavailableError && error.reason === 'corrupt')) throw error;
     if (values.json) io.out(JSON.stringify({ ok: false, damaged: error.message }));
     else io.out(`BROKEN: the log's file is damaged and cannot be read through: ${error.message}`);
     return 1;
+  } finally {
+    against?.tree?.close();
   }
   const seconds = (Date.now() - started) / 1000;
+  const covered = audit?.finish();
   const digestMatches = values['expect-digest'] === undefined || values['expect-digest'] === report.digest;
-  const ok = !report.brokenLink && digestMatches;
+  const ok = !report.brokenLink && digestMatches && (covered?.ok ?? true);
   if (io.interactive) io.err('\n');
   if (values.json) {
     io.out(JSON.stringify({
       ok, eventsChecked: report.eventsChecked, streams: report.streams, seconds,
       position: report.position && encodePositionToken(report.position), digest: report.digest, digestMatches,
       brokenLink: report.brokenLink && { ...report.brokenLink, revision: report.brokenLink.revision.toString() },
-    }));
-  } else if (report.brokenLink) {
+      checkpoint: covered && against && { origin: against.checkpoint.origin, kept: against.kept, ...covered },
+    }, (_key, value: unknown) => (typeof value === 'bigint' ? value.toString() : value)));
+    return ok ? 0 : 1;
+  }
+  if (report.brokenLink) {
     const { stream, revision, eventId, reason } = report.brokenLink;
     io.out(`BROKEN: stream ${stream}, revision ${revision} (event ${eventId}): ${reason}`);
     io.out(`checked ${report.eventsChecked} events before it`);
@@ -163,7 +239,35 @@ async function verify(store: EventStore, values: Options, io: CliIo): Promise<nu
     io.out(`digest as of ${report.position ? encodePositionToken(report.position) : 'the empty log'}: ${report.digest}`);
     if (!digestMatches) io.out(`DIGEST MISMATCH: expected ${values['expect-digest']}; the history up to there was rewritten`);
   }
+  if (covered && against) for (const line of checkpointLines(covered, against)) io.out(line);
+  else if (!values.at) io.out('no signed checkpoint to check the log against (give --since with a kept note)');
   return ok ? 0 : 1;
+}
+
+const SHOWN = 20;
+
+/** What `verify` says about the checkpoint: that the log holds it, or what is missing, changed or added. */
+function checkpointLines(covered: CheckpointReport, against: Against): string[] {
+  const which = `the ${against.kept ? 'kept' : 'latest signed'} checkpoint (${against.checkpoint.origin}, tree size ${covered.size})`;
+  if (covered.ok) return [`ok: the log holds every event of ${which}, as signed`];
+  if (!covered.named) {
+    return [covered.missingCount > 0
+      ? `MISSING: ${which} covers ${covered.size} events, the log holds only ${covered.size - covered.missingCount} (the tree that would name them is not in the data directory)`
+      : `REWRITTEN: the log's first ${covered.size} events do not hash to the root of ${which}`];
+  }
+  const lines: string[] = [];
+  if (covered.missingCount > 0) {
+    lines.push(`MISSING: ${covered.missingCount} of the ${covered.size} events of ${which} are not in the log:`);
+    for (const run of covered.missing.slice(0, SHOWN)) {
+      const revisions = run.fromRevision === run.toRevision ? `revision ${run.fromRevision}` : `revisions ${run.fromRevision}–${run.toRevision}`;
+      lines.push(`  ${run.stream}: ${revisions} (${run.count} event${run.count === 1 ? '' : 's'})`);
+    }
+    if (covered.missing.length > SHOWN) lines.push(`  … and ${covered.missing.length - SHOWN} more streams`);
+    if (covered.tailFrom !== undefined) lines.push(`  the log's tail is gone: every event from leaf ${covered.tailFrom} to the checkpoint's last (${covered.size - 1})`);
+  }
+  for (const entry of covered.changed.slice(0, SHOWN)) lines.push(`CHANGED: ${entry.stream} revision ${entry.revision} is not the event ${which} committed to`);
+  for (const entry of covered.added.slice(0, SHOWN)) lines.push(`ADDED: ${entry.stream} revision ${entry.revision} is in the log where ${which} has no such event`);
+  return lines;
 }
 
 async function replay(store: EventStore, dataDir: string, values: Options, io: CliIo): Promise<number> {

@@ -142,22 +142,29 @@ export interface VerifyReport {
  */
 export async function verifyLog(
   store: EventStore,
-  options: { upTo?: Position; pageSize?: number; onProgress?: (eventsChecked: number) => void } = {},
+  options: {
+    upTo?: Position; pageSize?: number; onProgress?: (eventsChecked: number) => void;
+    /** Sees every event read, in log order: given, the log is read to its end (or `upTo`) even past a broken link. */
+    observe?: (event: RecordedEvent) => void;
+  } = {},
 ): Promise<VerifyReport> {
   const verifier = new ChainVerifier();
   const slice = new TimeSlice();
-  let position: Position | undefined;
+  let checked: Position | undefined;
+  let read: Position | undefined;
   for (let page = await store.readAll({ maxCount: options.pageSize ?? 1000 }); page.length > 0;
-    page = await store.readAll({ after: position, maxCount: options.pageSize ?? 1000 })) {
+    page = await store.readAll({ after: read, maxCount: options.pageSize ?? 1000 })) {
     for (const event of page) {
-      if (options.upTo && comparePositions(event.position, options.upTo) > 0) return report(verifier, position);
-      if (!verifier.check(event)) return report(verifier, position);
-      position = event.position;
+      if (options.upTo && comparePositions(event.position, options.upTo) > 0) return report(verifier, checked);
+      options.observe?.(event);
+      if (verifier.check(event)) checked = event.position;
+      else if (!options.observe) return report(verifier, checked);
+      read = event.position;
       if (slice.due()) await slice.pause();
     }
     options.onProgress?.(verifier.eventsChecked);
   }
-  return report(verifier, position);
+  return report(verifier, checked);
 }
 
 function report(verifier: ChainVerifier, position: Position | undefined): VerifyReport {

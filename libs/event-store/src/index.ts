@@ -16,3 +16,4 @@ export * from './transparency/merkle';
 export * from './transparency/merkle-log';
 export * from './transparency/signed-note';
 export * from './transparency/stream-heads';
+export * from './transparency/checkpoint-audit';

@@ -87,6 +87,7 @@ export class MerkleLog implements SubtreeHashes {
     putLeaf: Database.Statement<[number, string, string, bigint, string, bigint, bigint]>;
     leafByEvent: Database.Statement<[string], LeafRow>;
     leafAt: Database.Statement<[number], LeafRow>;
+    leavesFrom: Database.Statement<[number, number], LeafRow>;
     last: Database.Statement<[], LeafRow>;
     putCheckpoint: Database.Statement<[number, string, string]>;
     checkpointAt: Database.Statement<[number], CheckpointRow>;
@@ -116,6 +117,7 @@ export class MerkleLog implements SubtreeHashes {
       putLeaf: this.db.prepare('INSERT INTO leaves (idx, event_id, stream, revision, event_hash, commit_position, prepare_position) VALUES (?, ?, ?, ?, ?, ?, ?)'),
       leafByEvent: this.db.prepare('SELECT * FROM leaves WHERE event_id = ?'),
       leafAt: this.db.prepare('SELECT * FROM leaves WHERE idx = ?'),
+      leavesFrom: this.db.prepare('SELECT * FROM leaves WHERE idx >= ? ORDER BY idx LIMIT ?'),
       last: this.db.prepare('SELECT * FROM leaves ORDER BY idx DESC LIMIT 1'),
       putCheckpoint: this.db.prepare('INSERT OR IGNORE INTO checkpoints (size, note, recorded_at) VALUES (?, ?, ?)'),
       checkpointAt: this.db.prepare('SELECT * FROM checkpoints WHERE size = ?'),
@@ -185,6 +187,11 @@ export class MerkleLog implements SubtreeHashes {
   leafAt(index: number): StoredLeaf | undefined {
     const row = this.statements.leafAt.get(index);
     return row && storedLeaf(row);
+  }
+
+  /** Up to `count` leaves from `index` on. */
+  leavesFrom(index: number, count: number): StoredLeaf[] {
+    return this.statements.leavesFrom.all(index, count).map(storedLeaf);
   }
 
   /**

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import {
-  consistencyProof, EMPTY_ROOT, inclusionProof, leafHash, rootHash, type SubtreeHashes, verifyConsistency, verifyInclusion,
+  consistencyProof, EMPTY_ROOT, inclusionProof, leafHash, MemoryTree, RootBuilder, rootHash, type SubtreeHashes, verifyConsistency, verifyInclusion,
 } from './merkle';
 
 /**
@@ -103,6 +103,19 @@ describe('the RFC 6962 Merkle tree', () => {
           expect(verifyConsistency(first, second, firstRoot, secondRoot, tampered)).toBe(false);
         }
       }
+    }
+  });
+
+  it('builds the same tree heads in memory and leaf by leaf, for every size up to 64', async () => {
+    const builder = new RootBuilder();
+    expect(builder.root()).toEqual(EMPTY_ROOT);
+    for (let size = 1; size <= 64; size += 1) {
+      builder.push(leafHash(leaves[size - 1]));
+      const expected = mth(leaves.slice(0, size)).toString('hex');
+      expect(builder.root().toString('hex')).toBe(expected);
+      const memory = await MemoryTree.build(leaves.slice(0, size).map((leaf) => leafHash(leaf)));
+      expect(memory.root().toString('hex')).toBe(expected);
+      expect(hex(inclusionProof(memory, size - 1, size))).toEqual(hex(path(size - 1, leaves.slice(0, size))));
     }
   });
 

@@ -75,6 +75,32 @@ export class MemoryTree implements SubtreeHashes {
   }
 }
 
+/** The root of leaves given one by one, in O(log n) memory: the perfect subtrees of the right edge, folded at the end. */
+export class RootBuilder {
+  /** The hash and width of each perfect subtree on the edge, widest first. */
+  private readonly edge: { hash: Buffer; width: number }[] = [];
+  private count = 0;
+
+  push(leaf: Buffer): void {
+    let node = { hash: leaf, width: 1 };
+    while (this.edge.length > 0 && this.edge[this.edge.length - 1].width === node.width) {
+      const left = this.edge.pop() as { hash: Buffer; width: number };
+      node = { hash: nodeHash(left.hash, node.hash), width: node.width * 2 };
+    }
+    this.edge.push(node);
+    this.count += 1;
+  }
+
+  get size(): number {
+    return this.count;
+  }
+
+  root(): Buffer {
+    if (this.edge.length === 0) return EMPTY_ROOT;
+    return this.edge.slice(0, -1).reduceRight((right, left) => nodeHash(left.hash, right), this.edge[this.edge.length - 1].hash);
+  }
+}
+
 /** The tree head (root hash) of the first `size` leaves. */
 export function rootHash(tree: SubtreeHashes, size: number): Buffer {
   return size === 0 ? EMPTY_ROOT : tree.hash(0, size);
