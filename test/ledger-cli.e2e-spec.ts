@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import request from 'supertest';
-import { chainEvents } from '@ledger/event-store';
+import { chainEvents, hashedForm } from '@ledger/event-store';
 import { ReadSide } from '@ledger/read-models';
 import { runCli } from '../apps/ledger-cli/src/ledger-cli';
 import { TestLedger, TOKENS } from './support/test-ledger';
@@ -68,7 +68,7 @@ describe('the ledger command', () => {
     const { digest } = JSON.parse(intact.out[0]) as { digest: string };
 
     const db = new Database(join(dataDir, 'events.sqlite'));
-    db.prepare("UPDATE events SET data = replace(data, 'Helpdesk', 'Helpdusk') WHERE stream = 'customer-contoso' AND revision = 3").run();
+    db.prepare("UPDATE events SET hashed = replace(hashed, 'Helpdesk', 'Helpdusk') WHERE stream = 'customer-contoso' AND revision = 3").run();
     db.close();
     const broken = await ledgerCommand('verify', '--data-dir', dataDir);
     expect(broken.code).toBe(1);
@@ -179,14 +179,14 @@ describe('ledger verify against a signed checkpoint', () => {
 
     // Rewritten by someone who knows the chaining: every chain checks out, the checkpoint does not.
     const rewritten = copy((db) => {
-      const rows = db.prepare("SELECT position, type, schema_version, data, metadata FROM events WHERE stream = 'customer-contoso' ORDER BY revision").all() as
-        Array<{ position: number; type: string; schema_version: number; data: string; metadata: string }>;
-      const events = rows.map((row) => ({
-        id: '', type: row.type, schemaVersion: row.schema_version, data: JSON.parse(row.data.replace('contoso', 'Contoso Ltd')) as unknown,
-        metadata: JSON.parse(row.metadata) as Record<string, unknown>,
-      }));
+      const rows = db.prepare("SELECT position, hashed FROM events WHERE stream = 'customer-contoso' ORDER BY revision").all() as Array<{ position: number; hashed: string }>;
+      const events = rows.map((row) => {
+        const form = JSON.parse(row.hashed.replace('contoso', 'Contoso Ltd')) as { type: string; schemaVersion: number; data: unknown; metadata: Record<string, unknown> };
+        return { id: '', ...form };
+      });
       chainEvents('customer-contoso', undefined, events).forEach((event, i) => {
-        db.prepare('UPDATE events SET data = ?, metadata = ? WHERE position = ?').run(JSON.stringify(event.data), JSON.stringify(event.metadata), rows[i].position);
+        db.prepare('UPDATE events SET hashed = ?, hash = ? WHERE position = ?')
+          .run(hashedForm('customer-contoso', BigInt(i), event), event.metadata.hash, rows[i].position);
       });
     });
     const changed = await ledgerCommand('verify', '--data-dir', rewritten);

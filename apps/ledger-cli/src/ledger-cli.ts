@@ -11,6 +11,7 @@ import {
   type EventStore,
   EventStoreDbEventStore,
   EventStoreUnavailableError,
+  leafOf,
   MerkleLog,
   noteSigner,
   openCheckpoint,
@@ -18,6 +19,7 @@ import {
   SqliteEventStore,
   verifyLog,
   type VerifyReport,
+  verifyStoredLog,
 } from '@ledger/event-store';
 import { buildReadModels, ReadModelStore, removeDatabase } from '@ledger/read-models';
 import { checkProof, type ProofVerdict } from './verify-proof';
@@ -202,11 +204,13 @@ async function verify(store: EventStore, dataDir: string, values: Options, io: C
   if (typeof against === 'number') return against;
   const audit = against && new CheckpointAudit(against.checkpoint, against.tree);
   const started = Date.now();
+  const upTo = values.at ? decodePositionToken(values.at) : undefined;
   let report: VerifyReport;
   try {
-    report = await verifyLog(store, {
-      upTo: values.at ? decodePositionToken(values.at) : undefined, onProgress: progress(io, 'verify'), observe: audit && ((event) => audit.add(event)),
-    });
+    // The SQLite file is verified as stored, across the cores; any other store through its port.
+    report = store instanceof SqliteEventStore
+      ? await verifyStoredLog(join(dataDir, 'events.sqlite'), { upTo, onProgress: progress(io, 'verify'), observe: audit && ((event) => audit.add(event)) })
+      : await verifyLog(store, { upTo, onProgress: progress(io, 'verify'), observe: audit && ((event) => audit.add({ id: event.id, ...leafOf(event) })) });
   } catch (error) {
     // A damaged file is a finding about the log, not a usage error.
     if (!(error instanceof EventStoreUnavailableError && error.reason === 'corrupt')) throw error;

@@ -6,6 +6,7 @@ import { randomUUID } from 'node:crypto';
 import type { EventToAppend, RecordedEvent } from './event-store.port';
 import { ChainVerifier, chainEvents, digestOfHeads, eventHash, verifyLog } from './hash-chain';
 import { SqliteEventStore } from './sqlite/sqlite-event-store';
+import { verifyStoredLog } from './sqlite/verify-stored';
 
 const events = (n: number, tag = 'x'): EventToAppend[] => Array.from({ length: n }, (_, i) => ({
   id: randomUUID(), type: 'ThingHappened', schemaVersion: 1, data: { i, tag, note: 'ünïcode' }, metadata: { commandId: `c${i}` },
@@ -72,10 +73,12 @@ describe('hash chain', () => {
     });
     afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
+    /** Verifies through the port, event by event, and as stored across worker threads: both must say the same. */
     const verify = async () => {
       const store = new SqliteEventStore({ file });
       const report = await verifyLog(store);
       await store.close();
+      expect(await verifyStoredLog(file, { workers: 2 })).toEqual(report);
       return report;
     };
 
@@ -87,7 +90,7 @@ describe('hash chain', () => {
 
     it('finds one byte changed in one stored event, and names it', async () => {
       const db = new Database(file);
-      db.prepare("UPDATE events SET data = replace(data, 'customer-b', 'customer-c') WHERE stream = 'customer-b' AND revision = 3").run();
+      db.prepare("UPDATE events SET hashed = replace(hashed, 'customer-b', 'customer-c') WHERE stream = 'customer-b' AND revision = 3").run();
       db.close();
       expect((await verify()).brokenLink).toMatchObject({ stream: 'customer-b', revision: 3n, reason: expect.stringMatching(/altered/) });
     });
@@ -99,11 +102,19 @@ describe('hash chain', () => {
       expect((await verify()).brokenLink).toMatchObject({ stream: 'customer-a', revision: 2n, reason: expect.stringMatching(/missing/) });
     });
 
+    it('finds an event moved to another stream, though its stored bytes are untouched', async () => {
+      const db = new Database(file);
+      db.prepare("UPDATE events SET stream = 'customer-c' WHERE stream = 'customer-b' AND revision = 4").run();
+      db.close();
+      expect((await verify()).brokenLink).toMatchObject({ stream: 'customer-c', revision: 4n, reason: expect.stringMatching(/missing/) });
+    });
+
     it('digests the log as of a position, so an auditor can compare later', async () => {
       const store = new SqliteEventStore({ file });
       const [, , third] = await store.readAll({ maxCount: 3 });
       const asOfThird = await verifyLog(store, { upTo: third.position });
       await store.close();
+      expect(await verifyStoredLog(file, { upTo: third.position, workers: 2 })).toEqual(asOfThird);
       expect(asOfThird.eventsChecked).toBe(3);
       expect(asOfThird.digest).not.toBe((await verify()).digest);
     });

@@ -20,17 +20,37 @@ interface Hashable {
   readonly metadata: Readonly<Record<string, unknown>>;
 }
 
+/** Metadata keys others may add to a stored event (an EventStoreDB client's trace ids: `$traceId`, `$spanId`): the ledger writes none, and hashes none. */
+export function isForeignMetadataKey(key: string): boolean {
+  return key.startsWith('$');
+}
+
+/** The metadata an event's hash covers: all the ledger wrote, less the hash itself. */
+export function hashedMetadata(metadata: Readonly<Record<string, unknown>>): Record<string, unknown> {
+  const hashed: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(metadata)) if (key !== HASH_KEY && !isForeignMetadataKey(key)) hashed[key] = value;
+  return hashed;
+}
+
 /**
- * SHA-256 (hex) over the RFC 8785 canonical JSON of the event as stored: its stream, revision, type,
- * schema version, data and metadata (less its own hash), and the previous event's hash.
+ * The event as its hash covers it: the RFC 8785 canonical JSON of its stream, revision, type, schema version,
+ * data and metadata (less its own hash and keys others add; with `previousHash` once chained). The SQLite
+ * store keeps exactly these bytes, so verifying is hashing them.
  */
-export function eventHash(stream: string, revision: bigint, event: Hashable, previousHash: string | null): string {
-  const { [HASH_KEY]: _hash, ...metadata } = event.metadata;
-  const canonical = canonicalize({
+export function hashedForm(stream: string, revision: bigint, event: Hashable): string {
+  return canonicalize({
     stream, revision: revision.toString(), type: event.type, schemaVersion: event.schemaVersion, data: event.data,
-    metadata: { ...metadata, [PREVIOUS_HASH_KEY]: previousHash },
-  });
-  return createHash('sha256').update(canonical ?? '', 'utf8').digest('hex');
+    metadata: hashedMetadata(event.metadata),
+  }) ?? '';
+}
+
+/** SHA-256 (hex) over the event's hashed form, chained to `previousHash` (the event before it in its stream). */
+export function eventHash(stream: string, revision: bigint, event: Hashable, previousHash: string | null): string {
+  return sha256Hex(hashedForm(stream, revision, { ...event, metadata: { ...event.metadata, [PREVIOUS_HASH_KEY]: previousHash } }));
+}
+
+export function sha256Hex(text: string): string {
+  return createHash('sha256').update(text, 'utf8').digest('hex');
 }
 
 /**

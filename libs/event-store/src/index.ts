@@ -17,3 +17,4 @@ export * from './transparency/merkle-log';
 export * from './transparency/signed-note';
 export * from './transparency/stream-heads';
 export * from './transparency/checkpoint-audit';
+export * from './sqlite/verify-stored';

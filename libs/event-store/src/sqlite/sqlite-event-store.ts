@@ -11,6 +11,7 @@ import {
   type RecordedEvent,
   WrongExpectedRevisionError,
 } from '../event-store.port';
+import { HASH_KEY, hashedForm, isForeignMetadataKey } from '../hash-chain';
 import type { Position } from '../position';
 import { GroupCommit } from './group-commit';
 import { openPrivateDatabase } from './private-files';
@@ -23,22 +24,29 @@ export interface SqliteEventStoreOptions {
   readonly pollIntervalMs?: number;
 }
 
-const SCHEMA = `
-CREATE TABLE IF NOT EXISTS events (
+const eventsTable = (name: string) => `
+CREATE TABLE IF NOT EXISTS ${name} (
   position INTEGER PRIMARY KEY AUTOINCREMENT,
   event_id TEXT NOT NULL UNIQUE,
   stream TEXT NOT NULL,
   revision INTEGER NOT NULL,
   type TEXT NOT NULL,
-  schema_version INTEGER NOT NULL,
-  data TEXT NOT NULL,
-  metadata TEXT NOT NULL,
+  -- The event as its hash covers it (hash-chain.ts hashedForm): the RFC 8785 text of stream, revision, type,
+  -- schema version, data and metadata with previousHash. Verifying an event is hashing these bytes.
+  hashed TEXT NOT NULL,
+  -- SHA-256 (hex) of hashed as the ledger chained it; NULL for an event appended unchained.
+  hash TEXT,
+  -- Metadata others added ("$" keys, such as trace ids), outside the hash; NULL when none.
+  extra TEXT,
   UNIQUE (stream, revision)
 );`;
 
 /** The columns every read selects, in this order (rows come back as arrays: fewer allocations). */
-const EVENT_COLUMNS = 'position, event_id, stream, revision, type, schema_version, data, metadata';
-type EventRow = [position: bigint, eventId: string, stream: string, revision: bigint, type: string, schemaVersion: bigint, data: string, metadata: string];
+const EVENT_COLUMNS = 'position, event_id, stream, revision, hashed, hash, extra';
+type EventRow = [position: bigint, eventId: string, stream: string, revision: bigint, hashed: string, hash: string | null, extra: string | null];
+
+/** A row of the first format (before #11): data and metadata as JSON, the hash inside the metadata. */
+type FirstFormatRow = [position: bigint, eventId: string, stream: string, revision: bigint, type: string, schemaVersion: bigint, data: string, metadata: string];
 
 interface Append {
   readonly stream: string;
@@ -68,13 +76,14 @@ export class SqliteEventStore extends EventStore {
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = FULL');
     this.db.pragma('busy_timeout = 5000');
-    this.db.exec(SCHEMA);
+    migrateToHashedForm(this.db);
+    this.db.exec(eventsTable('events'));
     const read = (sql: string) => this.db.prepare(sql).safeIntegers(true);
     this.statements = {
       streamHead: read('SELECT revision FROM events WHERE stream = ? ORDER BY revision DESC LIMIT 1').pluck(),
       byEventId: read('SELECT stream, revision, position FROM events WHERE event_id = ?'),
       insert: this.db.prepare(
-        'INSERT INTO events (event_id, stream, revision, type, schema_version, data, metadata) VALUES (?, ?, ?, ?, ?, ?, ?)',
+        'INSERT INTO events (event_id, stream, revision, type, hashed, hash, extra) VALUES (?, ?, ?, ?, ?, ?, ?)',
       ),
       readStream: read(`SELECT ${EVENT_COLUMNS} FROM events WHERE stream = ? AND revision >= ? ORDER BY revision`).raw(),
       readAll: read(`SELECT ${EVENT_COLUMNS} FROM events WHERE position > ? ORDER BY position LIMIT ?`).raw(),
@@ -164,10 +173,7 @@ export class SqliteEventStore extends EventStore {
     let position = 0n;
     events.forEach((event, i) => {
       try {
-        const info = this.statements.insert.run(
-          event.id, stream, current + 1n + BigInt(i), event.type, event.schemaVersion,
-          JSON.stringify(event.data), JSON.stringify(event.metadata),
-        );
+        const info = this.statements.insert.run(event.id, stream, ...storedForm(stream, current + 1n + BigInt(i), event));
         position = BigInt(info.lastInsertRowid);
       } catch (error) {
         if ((error as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE') throw new DuplicateEventIdError(event.id);
@@ -208,17 +214,44 @@ function matchesExpected(current: bigint, expected: ExpectedRevision): boolean {
   }
 }
 
-function toRecordedEvent([position, id, stream, revision, type, schemaVersion, data, metadata]: EventRow): RecordedEvent {
-  return {
-    id,
-    stream,
-    revision,
-    position: { commit: position, prepare: position },
-    type,
-    schemaVersion: Number(schemaVersion),
-    data: JSON.parse(data) as unknown,
-    metadata: JSON.parse(metadata) as Record<string, unknown>,
-  };
+/** What the events table keeps of an event: its type, its hashed form, its hash, the metadata outside the hash. */
+function storedForm(stream: string, revision: bigint, event: EventToAppend): [bigint, string, string, string | null, string | null] {
+  const hash = event.metadata[HASH_KEY];
+  const foreign = Object.entries(event.metadata).filter(([key]) => isForeignMetadataKey(key));
+  return [
+    revision, event.type, hashedForm(stream, revision, event), typeof hash === 'string' ? hash : null,
+    foreign.length > 0 ? JSON.stringify(Object.fromEntries(foreign)) : null,
+  ];
+}
+
+function toRecordedEvent([position, id, stream, revision, hashed, hash, extra]: EventRow): RecordedEvent {
+  const form = JSON.parse(hashed) as { type: string; schemaVersion: number; data: unknown; metadata: Record<string, unknown> };
+  const metadata = extra === null ? form.metadata : { ...form.metadata, ...(JSON.parse(extra) as Record<string, unknown>) };
+  if (hash !== null) metadata[HASH_KEY] = hash;
+  return { id, stream, revision, position: { commit: position, prepare: position }, type: form.type, schemaVersion: form.schemaVersion, data: form.data, metadata };
+}
+
+/**
+ * A log of the first format (data and metadata columns, the hash inside the metadata) is rewritten once, in
+ * one transaction, to the hashed form: each event's form is worked out from its columns as they are and its
+ * hash kept as it was recorded, so an event altered before the migration still fails to verify after it.
+ */
+function migrateToHashedForm(db: Database.Database): void {
+  const columns = db.prepare("SELECT name FROM pragma_table_info('events')").pluck().all() as string[];
+  if (!columns.includes('data')) return;
+  const page = db.prepare('SELECT position, event_id, stream, revision, type, schema_version, data, metadata FROM events WHERE position > ? ORDER BY position LIMIT 5000')
+    .safeIntegers(true).raw();
+  db.transaction(() => {
+    db.exec(eventsTable('events_hashed'));
+    const insert = db.prepare('INSERT INTO events_hashed (position, event_id, stream, revision, type, hashed, hash, extra) VALUES (?, ?, ?, ?, ?, ?, ?, ?)');
+    for (let rows = page.all(-1n) as FirstFormatRow[]; rows.length > 0; rows = page.all(rows[rows.length - 1][0]) as FirstFormatRow[]) {
+      for (const [position, id, stream, revision, type, schemaVersion, data, metadata] of rows) {
+        const event = { id, type, schemaVersion: Number(schemaVersion), data: JSON.parse(data) as unknown, metadata: JSON.parse(metadata) as Record<string, unknown> };
+        insert.run(position, id, stream, ...storedForm(stream, revision, event));
+      }
+    }
+    db.exec('DROP TABLE events; ALTER TABLE events_hashed RENAME TO events;');
+  })();
 }
 
 class SqliteSubscription implements EventSubscription {

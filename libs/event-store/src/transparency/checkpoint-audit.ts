@@ -1,6 +1,5 @@
-import type { RecordedEvent } from '../event-store.port';
 import { leafHash, RootBuilder } from './merkle';
-import { leafData, type LeafEntry, leafOf, type MerkleLog, type StoredLeaf } from './merkle-log';
+import { leafData, type LeafEntry, type LoggedEvent, type MerkleLog, type StoredLeaf } from './merkle-log';
 import type { Checkpoint } from './signed-note';
 
 /** Events of one stream that a checkpoint covers and the log no longer holds. */
@@ -59,10 +58,10 @@ export class CheckpointAudit {
     else this.builder = new RootBuilder();
   }
 
-  add(event: RecordedEvent): void {
+  add(event: LoggedEvent): void {
     const size = this.checkpoint.size;
     if (this.builder) {
-      if (this.builder.size < size) this.builder.push(leafHash(leafData(leafOf(event))));
+      if (this.builder.size < size) this.builder.push(leafHash(leafData(event)));
       return;
     }
     if (this.next >= size) return;
@@ -71,14 +70,14 @@ export class CheckpointAudit {
       const found = (this.tree as MerkleLog).leafOfEvent(event.id);
       if (!found || found.index < this.next) {
         // Not an event the checkpoint has here: written into the log behind the ledger's back.
-        if (this.added.length < LISTED) this.added.push(leafOf(event));
+        if (this.added.length < LISTED) this.added.push(leafEntry(event));
         return;
       }
       this.lose(this.next, Math.min(found.index, size));
       if (found.index >= size) return;
       leaf = found;
     }
-    const entry = leafOf(event);
+    const entry = leafEntry(event);
     if (entry.stream !== leaf.stream || entry.revision !== leaf.revision || entry.hash !== leaf.hash) {
       if (this.changed.length < LISTED) this.changed.push(entry);
     } else {
@@ -124,3 +123,5 @@ export class CheckpointAudit {
     return this.page[index - this.page[0].index];
   }
 }
+
+const leafEntry = ({ stream, revision, hash }: LoggedEvent): LeafEntry => ({ stream, revision, hash });

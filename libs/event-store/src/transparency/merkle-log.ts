@@ -51,6 +51,11 @@ export function leafData(entry: LeafEntry): string {
   return canonicalize([entry.stream, entry.revision.toString(), entry.hash]) as string;
 }
 
+/** An event as far as the tree is concerned: its id and its leaf. */
+export interface LoggedEvent extends LeafEntry {
+  readonly id: string;
+}
+
 export function leafOf(event: RecordedEvent): LeafEntry {
   return { stream: event.stream, revision: event.revision, hash: String(event.metadata[HASH_KEY] ?? '') };
 }

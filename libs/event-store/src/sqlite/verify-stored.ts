@@ -1,0 +1,157 @@
+import { availableParallelism } from 'node:os';
+import { setImmediate as nextMacrotask } from 'node:timers/promises';
+import { Worker } from 'node:worker_threads';
+import { type ChainHead, digestOfHeads, verifyLog, type VerifyReport } from '../hash-chain';
+import type { Position } from '../position';
+import type { LoggedEvent } from '../transparency/merkle-log';
+import { openPrivateDatabase } from './private-files';
+import { SqliteEventStore } from './sqlite-event-store';
+import { asStorageFault, guardStorage } from './storage-faults';
+
+/** One worker's answer for a range of positions: its streams' first and last events there, or that a link broke. */
+interface RangeResult {
+  readonly count: number;
+  /** [stream, revision, previousHash] of each stream's first event in the range, in log order. */
+  readonly firsts: readonly [string, number, string | null][];
+  /** [stream, revision, hash] of each stream's last event in the range. */
+  readonly lasts: readonly [string, number, string][];
+  readonly broken: boolean;
+}
+
+/**
+ * A worker checks a range of positions on its own read-only connection: each event's stored form hashes to
+ * its stored hash, names the event's own stream and revision, and (within the range) follows the stream's
+ * event before it. Plain JavaScript, so it runs the same from sources and from the build.
+ */
+const WORKER = `
+const { parentPort, workerData } = require('node:worker_threads');
+const { hash } = require('node:crypto');
+const Database = require(workerData.sqlite);
+const db = new Database(workerData.file, { readonly: true });
+const rows = db.prepare('SELECT stream, revision, hashed, hash FROM events WHERE position > ? AND position <= ? ORDER BY position').raw();
+parentPort.on('message', ({ range, after, upTo }) => {
+  try {
+    check(range, after, upTo);
+  } catch (error) {
+    parentPort.postMessage({ range, error: { message: error.message, code: error.code } });
+  }
+});
+function check(range, after, upTo) {
+  const heads = new Map();
+  const firsts = [];
+  let count = 0;
+  let broken = false;
+  for (const [stream, revision, hashed, stored] of rows.iterate(after, upTo)) {
+    const form = hash('sha256', hashed, 'hex') === stored ? JSON.parse(hashed) : undefined;
+    if (!form || form.stream !== stream || form.revision !== String(revision)) { broken = true; break; }
+    const previousHash = form.metadata.previousHash === undefined ? null : form.metadata.previousHash;
+    const head = heads.get(stream);
+    if (!head) firsts.push([stream, revision, previousHash]);
+    else if (revision !== head[0] + 1 || previousHash !== head[1]) { broken = true; break; }
+    heads.set(stream, [revision, stored]);
+    count += 1;
+  }
+  parentPort.postMessage({ range, count, firsts, lasts: [...heads].map(([s, [r, h]]) => [s, r, h]), broken });
+}
+`;
+
+/**
+ * `verifyLog` over the SQLite file itself, in worker threads across the cores: reading and hashing the stored
+ * bytes, no re-serialization. The workers check ranges of the log; the ranges are then joined in order (each
+ * stream's first event in a range must follow its last before). A log with a broken link is verified again
+ * event by event (`verifyLog`), which names the first one exactly. `observe` sees every event in log order,
+ * from the main thread, while the workers hash.
+ */
+export async function verifyStoredLog(
+  file: string,
+  options: { upTo?: Position; workers?: number; onProgress?: (eventsChecked: number) => void; observe?: (event: LoggedEvent) => void } = {},
+): Promise<VerifyReport> {
+  const db = openPrivateDatabase(file, { readonly: true });
+  db.defaultSafeIntegers(true);
+  const [first, last] = guardStorage('Verifying the log', () => db.prepare('SELECT min(position), max(position) FROM events WHERE position <= ?').raw()
+    .get(options.upTo?.commit ?? BigInt(Number.MAX_SAFE_INTEGER))) as [bigint | null, bigint | null];
+  if (first === null || last === null) {
+    db.close();
+    return { eventsChecked: 0, streams: 0, position: undefined, digest: digestOfHeads(new Map()), brokenLink: undefined };
+  }
+  const workers = Math.max(1, options.workers ?? availableParallelism());
+  const ranges = splitRange(first - 1n, last, workers * 4);
+  let results: RangeResult[];
+  try {
+    [results] = await Promise.all([checkRanges(file, ranges, workers, options.onProgress), observeLog(db, last, options.observe)]);
+  } finally {
+    db.close();
+  }
+
+  const heads = new Map<string, ChainHead>();
+  let count = 0;
+  for (const result of results) {
+    const joins = !result.broken && result.firsts.every(([stream, revision, previousHash]) => {
+      const head = heads.get(stream);
+      return BigInt(revision) === (head ? head.revision + 1n : 0n) && previousHash === (head?.hash ?? null);
+    });
+    if (!joins) {
+      const store = new SqliteEventStore({ file });
+      try {
+        return await verifyLog(store, { upTo: options.upTo });
+      } finally {
+        await store.close();
+      }
+    }
+    for (const [stream, revision, hash] of result.lasts) heads.set(stream, { revision: BigInt(revision), hash });
+    count += result.count;
+  }
+  return { eventsChecked: count, streams: heads.size, position: { commit: last, prepare: last }, digest: digestOfHeads(heads), brokenLink: undefined };
+}
+
+/** `parts` ranges (after, upTo] that cover (after, last]. */
+function splitRange(after: bigint, last: bigint, parts: number): { after: bigint; upTo: bigint }[] {
+  const width = (last - after + BigInt(parts) - 1n) / BigInt(parts);
+  const ranges: { after: bigint; upTo: bigint }[] = [];
+  for (let start = after; start < last; start += width) ranges.push({ after: start, upTo: start + width < last ? start + width : last });
+  return ranges;
+}
+
+async function checkRanges(
+  file: string, ranges: readonly { after: bigint; upTo: bigint }[], workers: number, onProgress?: (eventsChecked: number) => void,
+): Promise<RangeResult[]> {
+  const results: RangeResult[] = [];
+  let next = 0;
+  let checked = 0;
+  const run = (worker: Worker) => new Promise<void>((resolve, reject) => {
+    const give = () => {
+      if (next >= ranges.length) return resolve();
+      const range = next++;
+      worker.postMessage({ range, after: Number(ranges[range].after), upTo: Number(ranges[range].upTo) });
+    };
+    worker.on('message', (result: RangeResult & { range: number; error?: { message: string; code?: string } }) => {
+      if (result.error) return reject(asStorageFault(Object.assign(new Error(result.error.message), { code: result.error.code }), 'Verifying the log'));
+      results[result.range] = result;
+      onProgress?.((checked += result.count));
+      give();
+    });
+    worker.on('error', reject);
+    give();
+  });
+  const pool = Array.from({ length: Math.min(workers, ranges.length) }, () =>
+    new Worker(WORKER, { eval: true, workerData: { file, sqlite: require.resolve('better-sqlite3') } }));
+  try {
+    await Promise.all(pool.map(run));
+  } finally {
+    await Promise.all(pool.map((worker) => worker.terminate()));
+  }
+  return results;
+}
+
+/** Shows every event up to `last` to `observe`, in log order, a page per turn of the event loop. */
+async function observeLog(db: ReturnType<typeof openPrivateDatabase>, last: bigint, observe?: (event: LoggedEvent) => void): Promise<void> {
+  if (!observe) return;
+  const page = db.prepare('SELECT position, event_id, stream, revision, hash FROM events WHERE position > ? AND position <= ? ORDER BY position LIMIT 5000').raw();
+  let after = -1n;
+  const read = () => guardStorage('Verifying the log', () => page.all(after, last)) as [bigint, string, string, bigint, string | null][];
+  for (let rows = read(); rows.length > 0; rows = read()) {
+    for (const [, id, stream, revision, hash] of rows) observe({ id, stream, revision, hash: hash ?? '' });
+    after = rows[rows.length - 1][0];
+    await nextMacrotask();
+  }
+}
