@@ -1,30 +1,41 @@
 /**
  * Audit benchmarks (not tests):
- *   1. verify: recompute every hash chain and the digest over a generated history, in events/s;
+ *   1. verify: recompute every hash chain and the digest over a generated history, in events/s: as stored, in
+ *      worker threads (what `ledger verify` does on a SQLite log), and through the store's port, event by
+ *      event (what the service's digest does); the first open of a log of the first format migrates it, timed;
  *   2. Merkle tree: build it over that history (events/s), then inclusion and consistency proofs at its
- *      full size (ms per proof, and its size in hashes);
+ *      full size (ms per proof, and its size in hashes), and the stream heads a checkpoint commits to;
  *   3. as-of: "what was true of customer C at time T" on a customer with a thousand events, in ms.
  *
  *   npm run bench:generate -- /tmp/ledger-history && npm run bench:audit -- /tmp/ledger-history
  */
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { addDays, checkRight } from '@ledger/domain';
-import { chainEvents, MerkleLog, SqliteEventStore, verifyLog } from '@ledger/event-store';
+import { chainEvents, MerkleLog, SqliteEventStore, StreamHeads, verifyLog, verifyStoredLog } from '@ledger/event-store';
 import { ReadSide, SNAPSHOT_EVERY } from '@ledger/read-models';
 import { TimeTravel } from '../apps/ledger/src/read/time-travel';
 import { percentile } from './write-workload';
 
 async function verifyPhase(dir: string): Promise<void> {
-  const store = new SqliteEventStore({ file: join(dir, 'events.sqlite') });
-  const started = performance.now();
+  const file = join(dir, 'events.sqlite');
+  let started = performance.now();
+  const store = new SqliteEventStore({ file });
+  console.log(`open (migrates a log of the first format once): ${((performance.now() - started) / 1000).toFixed(2)} s`);
+  const line = (label: string, report: Awaited<ReturnType<typeof verifyLog>>, seconds: number) =>
+    console.log(`${label}: ${report.eventsChecked} events in ${report.streams} streams in ${seconds.toFixed(2)} s = ` +
+      `${Math.round(report.eventsChecked / seconds)} events/s; ${report.brokenLink ? `BROKEN at ${report.brokenLink.stream}` : 'intact'}`);
+  for (let run = 1; run <= 3; run += 1) {
+    started = performance.now();
+    const stored = await verifyStoredLog(file);
+    line(`verify as stored (${availableParallelism()} workers), run ${run}`, stored, (performance.now() - started) / 1000);
+  }
+  started = performance.now();
   const report = await verifyLog(store, { pageSize: 5000 });
-  const seconds = (performance.now() - started) / 1000;
+  line('verify through the port, event by event', report, (performance.now() - started) / 1000);
   await store.close();
-  console.log(`verify: ${report.eventsChecked} events in ${report.streams} streams in ${seconds.toFixed(2)} s = ` +
-    `${Math.round(report.eventsChecked / seconds)} events/s; ${report.brokenLink ? `BROKEN at ${report.brokenLink.stream}` : 'intact'}`);
 }
 
 async function merklePhase(dir: string): Promise<void> {
@@ -51,6 +62,16 @@ async function merklePhase(dir: string): Promise<void> {
   // Spread over the tree, seeded by the index so runs compare.
   timed('inclusion proof', 10_000, (i) => tree.inclusionProof((i * 7919 * 104_729) % size, size));
   timed('consistency proof', 10_000, (i) => tree.consistencyProof(1 + ((i * 7919 * 104_729) % (size - 1)), size));
+  for (const at of [size, Math.floor(size / 2)]) {
+    const t = performance.now();
+    const heads = await StreamHeads.of(await tree.streamHeads(at));
+    const ms = performance.now() - t;
+    const proofs = Array.from({ length: 1000 }, (_, i) => tree.leafAt((i * 7919 * 104_729) % at)!.stream);
+    const p = performance.now();
+    const hashes = Math.max(...proofs.map((stream) => heads.proof(stream).head?.proof.length ?? 0));
+    console.log(`stream heads at size ${at}: ${heads.committed.count} streams read and hashed in ${ms.toFixed(0)} ms (time-sliced); ` +
+      `a head's proof ${((performance.now() - p) / proofs.length).toFixed(3)} ms mean, ${hashes} hashes`);
+  }
   tree.close();
   await store.close();
   rmSync(scratch, { recursive: true, force: true });

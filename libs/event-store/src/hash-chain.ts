@@ -143,7 +143,8 @@ export class ChainVerifier {
 export function digestOfHeads(heads: ReadonlyMap<string, ChainHead>): string {
   const entries = [...heads.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
     .map(([stream, head]) => [stream, head.revision.toString(), head.hash]);
-  return createHash('sha256').update(canonicalize(entries) ?? '', 'utf8').digest('hex');
+  // An array of arrays of strings: its JSON text is already RFC 8785's (no keys to sort, no numbers to format).
+  return sha256Hex(JSON.stringify(entries));
 }
 
 export interface VerifyReport {

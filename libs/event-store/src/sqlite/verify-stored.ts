@@ -20,15 +20,15 @@ interface RangeResult {
 
 /**
  * A worker checks a range of positions on its own read-only connection: each event's stored form hashes to
- * its stored hash, names the event's own stream and revision, and (within the range) follows the stream's
- * event before it. Plain JavaScript, so it runs the same from sources and from the build.
+ * its stored hash, names the event's own stream, revision and type, and (within the range) follows the
+ * stream's event before it. Plain JavaScript, so it runs the same from sources and from the build.
  */
 const WORKER = `
 const { parentPort, workerData } = require('node:worker_threads');
 const { hash } = require('node:crypto');
 const Database = require(workerData.sqlite);
 const db = new Database(workerData.file, { readonly: true });
-const rows = db.prepare('SELECT stream, revision, hashed, hash FROM events WHERE position > ? AND position <= ? ORDER BY position').raw();
+const rows = db.prepare('SELECT stream, revision, type, hashed, hash FROM events WHERE position > ? AND position <= ? ORDER BY position').raw();
 parentPort.on('message', ({ range, after, upTo }) => {
   try {
     check(range, after, upTo);
@@ -41,10 +41,9 @@ function check(range, after, upTo) {
   const firsts = [];
   let count = 0;
   let broken = false;
-  for (const [stream, revision, hashed, stored] of rows.iterate(after, upTo)) {
-    const form = hash('sha256', hashed, 'hex') === stored ? JSON.parse(hashed) : undefined;
-    if (!form || form.stream !== stream || form.revision !== String(revision)) { broken = true; break; }
-    const previousHash = form.metadata.previousHash === undefined ? null : form.metadata.previousHash;
+  for (const [stream, revision, type, hashed, stored] of rows.iterate(after, upTo)) {
+    const previousHash = hash('sha256', hashed, 'hex') === stored ? previousHashOf(hashed, stream, revision, type) : undefined;
+    if (previousHash === undefined) { broken = true; break; }
     const head = heads.get(stream);
     if (!head) firsts.push([stream, revision, previousHash]);
     else if (revision !== head[0] + 1 || previousHash !== head[1]) { broken = true; break; }
@@ -52,6 +51,23 @@ function check(range, after, upTo) {
     count += 1;
   }
   parentPort.postMessage({ range, count, firsts, lasts: [...heads].map(([s, [r, h]]) => [s, r, h]), broken });
+}
+// The hashed form is RFC 8785 text: its top-level keys sorted, it ends with the revision, schema version,
+// stream and type, right after the metadata, whose previousHash is the last such key before them (a key
+// inside a string value would be escaped). Read so, without parsing the whole event: undefined when the form
+// names another place or type, or has no previousHash (an event appended unchained).
+function previousHashOf(hashed, stream, revision, type) {
+  const end = ',"stream":' + JSON.stringify(stream) + ',"type":' + JSON.stringify(type) + '}';
+  const tail = '},"revision":"' + revision + '","schemaVersion":';
+  const at = hashed.lastIndexOf(tail);
+  if (at < 0 || !hashed.endsWith(end) || !/^[0-9]+$/.test(hashed.slice(at + tail.length, hashed.length - end.length))) return undefined;
+  const key = hashed.lastIndexOf('"previousHash":', at);
+  if (key < 0) return undefined;
+  const value = hashed.slice(key + 15, at);
+  const next = value.indexOf(',"');
+  const literal = next < 0 ? value : value.slice(0, next);
+  if (literal === 'null') return null;
+  return /^"[0-9a-f]{64}"$/.test(literal) ? literal.slice(1, -1) : undefined;
 }
 `;
 
@@ -75,7 +91,7 @@ export async function verifyStoredLog(
     return { eventsChecked: 0, streams: 0, position: undefined, digest: digestOfHeads(new Map()), brokenLink: undefined };
   }
   const workers = Math.max(1, options.workers ?? availableParallelism());
-  const ranges = splitRange(first - 1n, last, workers * 4);
+  const ranges = splitRange(first - 1n, last, workers * 2);
   let results: RangeResult[];
   try {
     [results] = await Promise.all([checkRanges(file, ranges, workers, options.onProgress), observeLog(db, last, options.observe)]);
