@@ -183,11 +183,14 @@ function checkpointToVerify(dataDir: string, values: Options, io: CliIo): Agains
     return undefined;
   }
   const keyFile = io.env.LEDGER_CHECKPOINT_KEY_FILE ?? join(dataDir, 'checkpoint-key.pem');
+  if (!values.key && (values.since || !existsSync(keyFile))) {
+    if (values.since) return fail(2, `verify --since needs the log's verifier key: give --key (or @file)\n\n${USAGE}`);
+    tree?.close();
+    return undefined;
+  }
   let key: string;
   try {
-    if (values.key) key = verifierKeyOf(values.key);
-    else if (!values.since && existsSync(keyFile)) key = noteSigner(note.split('\n')[0], readFileSync(keyFile, 'utf8')).verifierKey;
-    else return fail(2, `verify --since needs the log's verifier key: give --key (or @file)\n\n${USAGE}`);
+    key = values.key ? verifierKeyOf(values.key) : noteSigner(note.split('\n')[0], readFileSync(keyFile, 'utf8')).verifierKey;
   } catch (error) {
     return fail(2, `cannot read the verifier key: ${(error as Error).message}`);
   }
@@ -244,7 +247,7 @@ async function verify(store: EventStore, dataDir: string, values: Options, io: C
     if (!digestMatches) io.out(`DIGEST MISMATCH: expected ${values['expect-digest']}; the history up to there was rewritten`);
   }
   if (covered && against) for (const line of checkpointLines(covered, against)) io.out(line);
-  else if (!values.at) io.out('no signed checkpoint to check the log against (give --since with a kept note)');
+  else if (!values.at) io.out('not held to a signed checkpoint: none in the data directory, or no key to check it (give --since NOTE --key VKEY)');
   return ok ? 0 : 1;
 }
 
