@@ -106,7 +106,7 @@ describe('signed checkpoints and proofs, checked offline', () => {
     expect(proof).toMatchObject({ kind: 'stream', stream: 'customer-contoso', heads: { head: { head: { stream: 'customer-contoso', revision: '2' } } } });
     expect(proof.events.map((e: { revision: string }) => e.revision)).toEqual(['0', '1', '2']);
     expect(await verifyProof('--key', key, file('stream.json', proof)))
-      .toMatchObject({ code: 0, out: [`ok: these 3 events are all of customer-contoso as of tree size ${proof.treeSize} of ${key.split('+')[0]}`] });
+      .toMatchObject({ code: 0, out: [`ok: the 3 events given are all of customer-contoso's as of tree size ${proof.treeSize} of ${key.split('+')[0]}`] });
     // Withholding any one of them is found: the last (the chain stops short of the head) or one before (the chain breaks).
     for (const withheld of [2, 1, 0]) {
       const partial = { ...proof, events: proof.events.filter((_: unknown, i: number) => i !== withheld) };

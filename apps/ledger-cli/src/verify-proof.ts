@@ -147,6 +147,7 @@ function checkStream(proof: StreamFile, options: ProofOptions): ProofVerdict {
     findings.push(`the events given end at ${reached ? `revision ${reached.revision}` : 'nothing'}, the stream's committed head is ` +
       `${expected ? `revision ${expected.revision}` : 'nothing'}: events are withheld or added`);
   }
-  const what = expected ? `these ${events.length} events are all of ${stream}` : `${stream} had no events`;
+  const what = expected ? `the ${events.length} event${events.length === 1 ? '' : 's'} given ${events.length === 1 ? 'is' : 'are'} all of ${stream}'s`
+    : `${stream} had no events`;
   return verdict(findings, `${what} as of tree size ${checkpoint.size} of ${checkpoint.origin}`);
 }
