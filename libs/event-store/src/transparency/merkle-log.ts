@@ -18,12 +18,8 @@ CREATE TABLE IF NOT EXISTS leaves (
   prepare_position INTEGER NOT NULL
 );
 CREATE INDEX IF NOT EXISTS leaves_by_event ON leaves (event_id);
+-- Each stream's leaves in order: its last one below a size is its head there (the stream heads a checkpoint commits to).
 CREATE INDEX IF NOT EXISTS leaves_by_stream ON leaves (stream, idx);
--- Every stream's last leaf: the stream heads a checkpoint commits to.
-CREATE TABLE IF NOT EXISTS heads (
-  stream TEXT PRIMARY KEY,
-  idx INTEGER NOT NULL
-) WITHOUT ROWID;
 -- The hash of every perfect subtree: level L, index i covers leaves [i·2^L, (i+1)·2^L).
 CREATE TABLE IF NOT EXISTS nodes (
   level INTEGER NOT NULL,
@@ -97,7 +93,6 @@ export class MerkleLog implements SubtreeHashes {
     putCheckpoint: Database.Statement<[number, string, string]>;
     checkpointAt: Database.Statement<[number], CheckpointRow>;
     latestCheckpoint: Database.Statement<[], CheckpointRow>;
-    putHead: Database.Statement<[string, number]>;
     headsPage: Database.Statement<[{ size: number; after: string; limit: number }], HeadRow>;
   };
   /** The right edge: at each level, the hash of the last perfect subtree whose index is even (a left sibling waiting for its right). */
@@ -127,15 +122,11 @@ export class MerkleLog implements SubtreeHashes {
       putCheckpoint: this.db.prepare('INSERT OR IGNORE INTO checkpoints (size, note, recorded_at) VALUES (?, ?, ?)'),
       checkpointAt: this.db.prepare('SELECT * FROM checkpoints WHERE size = ?'),
       latestCheckpoint: this.db.prepare('SELECT * FROM checkpoints ORDER BY size DESC LIMIT 1'),
-      putHead: this.db.prepare('INSERT INTO heads (stream, idx) VALUES (?, ?) ON CONFLICT (stream) DO UPDATE SET idx = excluded.idx'),
-      // A stream's last leaf below a size: its head now when that is below, else found through leaves_by_stream.
-      headsPage: this.db.prepare(`SELECT l.stream, l.revision, l.event_hash, n.hash FROM heads h
-        JOIN leaves l ON l.idx = CASE WHEN h.idx < @size THEN h.idx ELSE (SELECT max(idx) FROM leaves WHERE stream = h.stream AND idx < @size) END
-        JOIN nodes n ON n.level = 0 AND n.idx = l.idx
-        WHERE h.stream > @after ORDER BY h.stream LIMIT @limit`),
+      // The next streams' last leaves below a size, in stream order, read along leaves_by_stream.
+      headsPage: this.db.prepare(`SELECT l.stream, l.revision, l.event_hash, n.hash FROM
+        (SELECT max(idx) AS idx FROM leaves WHERE stream > @after AND idx < @size GROUP BY stream ORDER BY stream LIMIT @limit) h
+        JOIN leaves l ON l.idx = h.idx JOIN nodes n ON n.level = 0 AND n.idx = h.idx ORDER BY l.stream`),
     };
-    // A tree written before heads were kept gets them once.
-    if (!this.db.prepare('SELECT 1 FROM heads LIMIT 1').get()) this.db.exec('INSERT INTO heads (stream, idx) SELECT stream, max(idx) FROM leaves GROUP BY stream');
     const last = this.statements.last.get();
     this.leaves = last ? Number(last.idx) + 1 : 0;
     this.lastPosition = last && { commit: last.commit_position, prepare: last.prepare_position };
@@ -271,7 +262,6 @@ export class MerkleLog implements SubtreeHashes {
       for (const event of events) {
         const entry = leafOf(event);
         this.statements.putLeaf.run(index, event.id, entry.stream, entry.revision, entry.hash, event.position.commit, event.position.prepare);
-        this.statements.putHead.run(entry.stream, index);
         let hash = leafHash(leafData(entry));
         let level = 0;
         let at = index;
