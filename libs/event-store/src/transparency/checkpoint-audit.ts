@@ -55,7 +55,7 @@ export class CheckpointAudit {
   ) {
     const signed = tree && tree.size >= checkpoint.size && tree.root(checkpoint.size).equals(checkpoint.root);
     if (signed) this.tree = tree;
-    else this.builder = new RootBuilder();
+    else this.builder = RootBuilder.empty();
   }
 
   add(event: LoggedEvent): void {

@@ -5,7 +5,7 @@ import { HASH_KEY } from '../hash-chain';
 import type { Position } from '../position';
 import { openPrivateDatabase } from '../sqlite/private-files';
 import { TimeSlice } from '../time-slice';
-import { consistencyProof, inclusionProof, leafHash, nodeHash, rootHash, splitPoint, type SubtreeHashes } from './merkle';
+import { consistencyProof, inclusionProof, leafHash, nodeHash, RootBuilder, rootHash, splitPoint, type SubtreeHashes } from './merkle';
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS leaves (
@@ -95,9 +95,8 @@ export class MerkleLog implements SubtreeHashes {
     latestCheckpoint: Database.Statement<[], CheckpointRow>;
     headsPage: Database.Statement<[{ size: number; after: string; limit: number }], HeadRow>;
   };
-  /** The right edge: at each level, the hash of the last perfect subtree whose index is even (a left sibling waiting for its right). */
-  private readonly frontier: Buffer[] = [];
-  private leaves: number;
+  /** The tree's right edge: where the next leaf joins. */
+  private edge: RootBuilder;
   private lastPosition?: Position;
   /** Hashes of partial subtrees computed for proofs: an append-only tree never changes them. */
   private readonly partials = new Map<string, Buffer>();
@@ -128,17 +127,13 @@ export class MerkleLog implements SubtreeHashes {
         JOIN leaves l ON l.idx = h.idx JOIN nodes n ON n.level = 0 AND n.idx = h.idx ORDER BY l.stream`),
     };
     const last = this.statements.last.get();
-    this.leaves = last ? Number(last.idx) + 1 : 0;
     this.lastPosition = last && { commit: last.commit_position, prepare: last.prepare_position };
-    for (let level = 0; this.leaves >> level > 0; level += 1) {
-      const count = this.leaves >> level;
-      if (count % 2 === 1) this.frontier[level] = this.node(level, count - 1);
-    }
+    this.edge = RootBuilder.resume(last ? Number(last.idx) + 1 : 0, (level, index) => this.node(level, index));
   }
 
   /** How many leaves the tree has: the size of the largest tree it can prove. */
   get size(): number {
-    return this.leaves;
+    return this.edge.size;
   }
 
   /** The log position of the last leaf. */
@@ -146,7 +141,7 @@ export class MerkleLog implements SubtreeHashes {
     return this.lastPosition;
   }
 
-  root(size = this.leaves): Buffer {
+  root(size = this.edge.size): Buffer {
     this.checkSize(size);
     return rootHash(this, size);
   }
@@ -165,12 +160,12 @@ export class MerkleLog implements SubtreeHashes {
     return known;
   }
 
-  inclusionProof(index: number, size = this.leaves): Buffer[] {
+  inclusionProof(index: number, size = this.edge.size): Buffer[] {
     this.checkSize(size);
     return inclusionProof(this, index, size);
   }
 
-  consistencyProof(first: number, second = this.leaves): Buffer[] {
+  consistencyProof(first: number, second = this.edge.size): Buffer[] {
     this.checkSize(second);
     return consistencyProof(this, first, second);
   }
@@ -195,7 +190,7 @@ export class MerkleLog implements SubtreeHashes {
    * (bytewise): the leaves of the stream-heads tree. Read a page at a time between time slices; a tree that
    * grows meanwhile does not change the heads below `size`.
    */
-  async streamHeads(size = this.leaves, pageSize = 1000): Promise<StreamHead[]> {
+  async streamHeads(size = this.edge.size, pageSize = 1000): Promise<StreamHead[]> {
     this.checkSize(size);
     const heads: StreamHead[] = [];
     const slice = new TimeSlice();
@@ -239,12 +234,12 @@ export class MerkleLog implements SubtreeHashes {
       this.append(page);
       if (slice.due()) await slice.pause();
     }
-    return this.leaves;
+    return this.edge.size;
   }
 
   /** The log must still hold the tree's last leaf, unchanged; else the tree is of another (or a rewritten) log. */
   private async matchLastLeaf(store: EventStore): Promise<void> {
-    const last = this.leaves > 0 ? this.leafAt(this.leaves - 1) : undefined;
+    const last = this.edge.size > 0 ? this.leafAt(this.edge.size - 1) : undefined;
     if (last) {
       const [event] = await store.readStream(last.stream, { fromRevision: last.revision });
       if (event?.id !== last.eventId || event.revision !== last.revision || leafOf(event).hash !== last.hash) {
@@ -256,31 +251,16 @@ export class MerkleLog implements SubtreeHashes {
   }
 
   private append(events: readonly RecordedEvent[]): void {
-    const frontier = [...this.frontier];
-    const apply = this.db.transaction(() => {
-      let index = this.leaves;
+    // The edge moves on only once the page's leaves and nodes are committed.
+    const edge = this.edge.clone();
+    this.db.transaction(() => {
       for (const event of events) {
         const entry = leafOf(event);
-        this.statements.putLeaf.run(index, event.id, entry.stream, entry.revision, entry.hash, event.position.commit, event.position.prepare);
-        let hash = leafHash(leafData(entry));
-        let level = 0;
-        let at = index;
-        this.statements.putNode.run(level, at, hash);
-        while (at % 2 === 1) {
-          hash = nodeHash(frontier[level], hash);
-          level += 1;
-          at = (at - 1) / 2;
-          this.statements.putNode.run(level, at, hash);
-        }
-        frontier[level] = hash;
-        index += 1;
+        this.statements.putLeaf.run(edge.size, event.id, entry.stream, entry.revision, entry.hash, event.position.commit, event.position.prepare);
+        edge.push(leafHash(leafData(entry)), (level, index, hash) => this.statements.putNode.run(level, index, hash));
       }
-      return index;
-    });
-    this.leaves = apply();
-    frontier.forEach((hash, level) => {
-      this.frontier[level] = hash;
-    });
+    })();
+    this.edge = edge;
     this.lastPosition = events[events.length - 1].position;
   }
 
@@ -291,7 +271,7 @@ export class MerkleLog implements SubtreeHashes {
   }
 
   private checkSize(size: number): void {
-    if (!Number.isInteger(size) || size < 0 || size > this.leaves) throw new RangeError(`The tree has ${this.leaves} leaves, not ${size}`);
+    if (!Number.isInteger(size) || size < 0 || size > this.edge.size) throw new RangeError(`The tree has ${this.edge.size} leaves, not ${size}`);
   }
 }
 

@@ -107,7 +107,7 @@ describe('the RFC 6962 Merkle tree', () => {
   });
 
   it('builds the same tree heads in memory and leaf by leaf, for every size up to 64', async () => {
-    const builder = new RootBuilder();
+    const builder = RootBuilder.empty();
     expect(builder.root()).toEqual(EMPTY_ROOT);
     for (let size = 1; size <= 64; size += 1) {
       builder.push(leafHash(leaves[size - 1]));

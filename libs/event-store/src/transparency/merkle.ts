@@ -75,19 +75,48 @@ export class MemoryTree implements SubtreeHashes {
   }
 }
 
-/** The root of leaves given one by one, in O(log n) memory: the perfect subtrees of the right edge, folded at the end. */
+/**
+ * The right edge of a growing tree, in O(log n) memory: at each level whose bit is set in the leaf count, the
+ * hash of the perfect subtree waiting for its right sibling. Leaves are given one by one; the root folds the
+ * edge. `push` tells every perfect subtree a leaf completes, so a store can keep them.
+ */
 export class RootBuilder {
-  /** The hash and width of each perfect subtree on the edge, widest first. */
-  private readonly edge: { hash: Buffer; width: number }[] = [];
-  private count = 0;
+  private constructor(
+    private readonly frontier: Buffer[],
+    private count: number,
+  ) {}
 
-  push(leaf: Buffer): void {
-    let node = { hash: leaf, width: 1 };
-    while (this.edge.length > 0 && this.edge[this.edge.length - 1].width === node.width) {
-      const left = this.edge.pop() as { hash: Buffer; width: number };
-      node = { hash: nodeHash(left.hash, node.hash), width: node.width * 2 };
+  static empty(): RootBuilder {
+    return new RootBuilder([], 0);
+  }
+
+  /** The edge of a tree of `size` leaves whose perfect subtrees `nodeAt(level, index)` gives. */
+  static resume(size: number, nodeAt: (level: number, index: number) => Buffer): RootBuilder {
+    const frontier: Buffer[] = [];
+    for (let level = 0; size >> level > 0; level += 1) {
+      const count = size >> level;
+      if (count % 2 === 1) frontier[level] = nodeAt(level, count - 1);
     }
-    this.edge.push(node);
+    return new RootBuilder(frontier, size);
+  }
+
+  clone(): RootBuilder {
+    return new RootBuilder([...this.frontier], this.count);
+  }
+
+  /** Adds a leaf hash; `onNode` hears each perfect subtree it completes (level, index, hash), the leaf first. */
+  push(leaf: Buffer, onNode?: (level: number, index: number, hash: Buffer) => void): void {
+    let hash = leaf;
+    let level = 0;
+    let at = this.count;
+    onNode?.(level, at, hash);
+    while (at % 2 === 1) {
+      hash = nodeHash(this.frontier[level], hash);
+      level += 1;
+      at = (at - 1) / 2;
+      onNode?.(level, at, hash);
+    }
+    this.frontier[level] = hash;
     this.count += 1;
   }
 
@@ -96,8 +125,11 @@ export class RootBuilder {
   }
 
   root(): Buffer {
-    if (this.edge.length === 0) return EMPTY_ROOT;
-    return this.edge.slice(0, -1).reduceRight((right, left) => nodeHash(left.hash, right), this.edge[this.edge.length - 1].hash);
+    let root: Buffer | undefined;
+    for (let level = 0; this.count >> level > 0; level += 1) {
+      if (((this.count >> level) & 1) === 1) root = root ? nodeHash(this.frontier[level], root) : this.frontier[level];
+    }
+    return root ?? EMPTY_ROOT;
   }
 }
 
