@@ -1,10 +1,5 @@
 import type { CustomerCommand } from './customer/customer.commands';
-import {
-  type CustomerPolicy,
-  decideCustomer,
-  DEFAULT_CUSTOMER_POLICY,
-  partnersReferencedByCustomerCommand,
-} from './customer/customer.decider';
+import { decideCustomer, partnersReferencedByCustomerCommand } from './customer/customer.decider';
 import type { CustomerEvent } from './customer/customer.events';
 import { type CustomerState, evolveCustomer, initialCustomerState } from './customer/customer.state';
 import type { PartnerCommand } from './partner/partner.commands';
@@ -12,13 +7,14 @@ import { decidePartner, partnerCommandTarget, partnersReferencedByPartnerCommand
 import type { PartnerEvent } from './partner/partner.events';
 import { evolvePartner, initialPartnerState, type PartnerState } from './partner/partner.state';
 import type { PartnerDirectory } from './shared/parties';
+import { DEFAULT_POLICY_SETTINGS, policyInForce, type PolicySettings } from './shared/policy';
 import type { CommandContext } from './shared/vocabulary';
 
 export type StreamCategory = 'partner' | 'customer';
 
 /** Settings of the rules, fixed by the operator's configuration. */
-export type LedgerPolicy = CustomerPolicy;
-export const DEFAULT_LEDGER_POLICY: LedgerPolicy = DEFAULT_CUSTOMER_POLICY;
+export type LedgerPolicy = PolicySettings;
+export const DEFAULT_LEDGER_POLICY: LedgerPolicy = DEFAULT_POLICY_SETTINGS;
 
 /**
  * Everything a command runner needs to know about one kind of stream: where a command goes, how its state
@@ -31,7 +27,8 @@ export interface Decider<C, E, S> {
   initialState(): S;
   evolve(state: S, event: E): S;
   referencedPartners(command: C, state: S): string[];
-  decide(command: C, state: S, partners: PartnerDirectory, policy: LedgerPolicy): E[];
+  /** Decides under the version of the rules in force at the command's time (its metadata's `now`). */
+  decide(command: C, state: S, partners: PartnerDirectory, settings: LedgerPolicy): E[];
 }
 
 export const partnerDecider: Decider<PartnerCommand, PartnerEvent, PartnerState> = {
@@ -49,7 +46,8 @@ export const customerDecider: Decider<CustomerCommand, CustomerEvent, CustomerSt
   initialState: initialCustomerState,
   evolve: evolveCustomer,
   referencedPartners: partnersReferencedByCustomerCommand,
-  decide: (command, state, partners, policy) => decideCustomer(command, { state, partners, policy }),
+  decide: (command, state, partners, settings) =>
+    decideCustomer(command, { state, partners, policy: policyInForce(settings, command.metadata.now) }),
 };
 
 /** The stream that holds one partner's or one customer's facts, named so that its category can be read. */

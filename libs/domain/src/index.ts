@@ -2,6 +2,7 @@ export * from './shared/vocabulary';
 export * from './shared/time';
 export * from './shared/ledger-error';
 export * from './shared/rules';
+export * from './shared/policy';
 export * from './shared/parties';
 export { fold, inTransientScope } from './shared/keyed-collections';
 export * from './partner/partner.commands';

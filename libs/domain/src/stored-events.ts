@@ -1,5 +1,6 @@
 import { EVENT_SCHEMA_VERSIONS, isLedgerEventType, type LedgerEvent, type LedgerEventType } from './events';
 import type { ProjectedEvent } from './projections/projected-event';
+import { policyVersionAt } from './shared/policy';
 import type { Actor } from './shared/vocabulary';
 
 /** What the ledger writes beside each event it appends (the hash chain adds `previousHash` and `hash`). */
@@ -18,6 +19,16 @@ export interface LedgerEventMetadata {
   readonly causationId: string;
   /** When the ledger recorded it, by the ledger's clock (ISO 8601): time travel, lag and audit filters read it. */
   readonly recordedAt: string;
+  /**
+   * The version of the rules the command was decided under (policy.ts). Events recorded before versions were
+   * named lack it: they were decided under the version in force at `recordedAt` ({@link policyOfEvent}).
+   */
+  readonly policy?: string;
+}
+
+/** The version of the rules an event was decided under: as recorded, or the one in force when it was recorded. */
+export function policyOfEvent(metadata: Pick<LedgerEventMetadata, 'policy' | 'recordedAt'>): string {
+  return metadata.policy ?? policyVersionAt(metadata.recordedAt).version;
 }
 
 /** An event as the store holds it, as far as decoding goes. */
@@ -35,9 +46,12 @@ export type Upcaster = (data: unknown) => unknown;
 /**
  * By event type, the upcaster from each older schema version to the next. Stored events stay as they were
  * written; when an event's shape changes, its version in `EVENT_SCHEMA_VERSIONS` goes up and an upcaster
- * from the old version goes here. Every type is at version 1 so far.
+ * from the old version goes here.
  */
-export const UPCASTERS: Readonly<Partial<Record<LedgerEventType, Readonly<Record<number, Upcaster>>>>> = {};
+export const UPCASTERS: Readonly<Partial<Record<LedgerEventType, Readonly<Record<number, Upcaster>>>>> = {
+  // Version 2 names the commerce platform; everything recorded before was sold on the legacy one.
+  SubscriptionRecorded: { 1: (data) => ({ ...(data as object), commerce: 'legacy' }) },
+};
 
 /** The ledger's metadata of a stored event (written by the command runner). */
 export function metadataOf(stored: Pick<StoredEvent, 'metadata'>): LedgerEventMetadata {

@@ -10,6 +10,7 @@ import {
   type LedgerPolicy,
   partnerDecider,
   type PartnerState,
+  policyVersionAt,
   streamName,
   withContext,
 } from '@ledger/domain';
@@ -126,13 +127,15 @@ export class CommandRunner {
       const now = this.clock.now().toISOString();
       const command = withContext<C>(input, { actor: envelope.actor, now });
       const partners = await this.loadPartners(decider.referencedPartners(command, loaded.state));
+      const policy = policyVersionAt(now).version;
 
       let decided: E[];
       try {
         decided = decider.decide(command, loaded.state, partners, this.options.policy);
       } catch (error) {
-        if (error instanceof CommandRefused) await this.idempotency.keepRefusal(error, input, envelope, stream, fingerprint, now);
-        throw error;
+        if (!(error instanceof CommandRefused)) throw error;
+        await this.idempotency.keepRefusal(error, input, envelope, stream, fingerprint, now);
+        throw error.underPolicy(policy);
       }
 
       const events = decided.map((event, index) => ({
@@ -150,6 +153,7 @@ export class CommandRunner {
           correlationId: envelope.correlationId,
           causationId: envelope.commandId,
           recordedAt: now,
+          policy,
         } satisfies LedgerEventMetadata,
       }));
       try {

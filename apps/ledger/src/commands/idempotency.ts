@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import canonicalize from 'canonicalize';
-import { CommandRefused, metadataOf } from '@ledger/domain';
+import { CommandRefused, metadataOf, policyVersionAt } from '@ledger/domain';
 import { DuplicateEventIdError, eventIdFor, type RecordedEvent, type RefusalLog, scopedCommandId } from '@ledger/event-store';
 import { IdempotencyKeyReusedError } from './command-errors';
 import type { CommandEnvelope, CommandResult } from './command-runner';
@@ -63,7 +63,8 @@ export class Idempotency {
     const refusal = await this.refusals.find(envelope.client, envelope.commandId);
     if (!refusal) return undefined;
     if (refusal.commandHash !== fingerprint) throw new IdempotencyKeyReusedError(envelope.commandId);
-    throw new CommandRefused(refusal.code, refusal.category as CommandRefused['category'], refusal.message);
+    // The refusal was decided under the rules in force when it was recorded.
+    throw new CommandRefused(refusal.code, refusal.category as CommandRefused['category'], refusal.message, policyVersionAt(refusal.recordedAt).version);
   }
 
   /** The id of a command's `index`-th event. */

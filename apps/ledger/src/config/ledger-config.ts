@@ -192,6 +192,7 @@ export function loadConfig(env: Env = process.env): LedgerConfig {
     policy: {
       ...DEFAULT_LEDGER_POLICY,
       invitationTtlDays: integer('LEDGER_INVITATION_TTL_DAYS', DEFAULT_LEDGER_POLICY.invitationTtlDays, 1, 3650),
+      transferTtlDays: integer('LEDGER_TRANSFER_TTL_DAYS', DEFAULT_LEDGER_POLICY.transferTtlDays, 1, 3650),
     },
     commandAttempts: integer('LEDGER_COMMAND_ATTEMPTS', 5, 1, 100),
     readWaitMs: integer('LEDGER_READ_WAIT_MS', 5000, 0, 60_000),

@@ -81,8 +81,8 @@ export class ProblemDetailsFilter implements ExceptionFilter {
       ({ status, code, title: TITLES[status] ?? 'Error', detail, extensions, headers });
     if (error instanceof CommandRefused) {
       const status = STATUS_BY_CATEGORY[error.category];
-      const rule = error.category === 'rule' ? (error.code as RuleId) : undefined;
-      const problem = titled(status, error.code, error.message, rule ? { rule } : {});
+      const rule = error.category === 'rule' && error.code in RULES ? (error.code as RuleId) : undefined;
+      const problem = titled(status, error.code, error.message, { ...(rule && { rule }), ...(error.policy && { policy: error.policy }) });
       return rule ? { ...problem, title: RULES[rule] ?? problem.title } : problem;
     }
     if (error instanceof HttpProblem) {

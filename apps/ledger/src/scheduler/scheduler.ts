@@ -27,11 +27,17 @@ function commandFor(deadline: Deadline): CommandInput<CustomerCommand> {
       return { type: 'ExpireDelegatedAdmin', data: { customerId, grantId: refId } };
     case 'invitation-expiry':
       return { type: 'ExpireInvitation', data: { customerId, invitationId: refId } };
+    case 'gdap-request-expiry':
+      return { type: 'ExpireGdapRequest', data: { customerId, gdapId: refId } };
+    case 'gdap-term-end':
+      return { type: 'EndGdapTerm', data: { customerId, gdapId: refId } };
+    case 'transfer-expiry':
+      return { type: 'ExpireTransfer', data: { customerId, transferId: refId } };
   }
 }
 
 /**
- * The ledger's own scheduler: records term ends and expiries once their time has come on the ledger's clock,
+ * The ledger's own scheduler: records term ends, expiries and GDAP auto-extensions once their time has come on the ledger's clock,
  * catching up on whatever fell due while the service was down. Each fact's command id is derived from the
  * fact itself, so two replicas (or two runs) that both see it due produce the same event ids at the same
  * expected revision: the second is answered as a retry and records nothing. One fact that cannot be recorded

@@ -11,10 +11,24 @@ import type { RevokeDelegatedAdmin } from './commands/revoke-delegated-admin';
 import type { RevokeInvitation } from './commands/revoke-invitation';
 import type { SwitchSubscription } from './commands/switch-subscription';
 import type { TerminateRelationship } from './commands/terminate-relationship';
+import type { RequestGdapRelationship } from './commands/request-gdap-relationship';
+import type { ApproveGdapRelationship } from './commands/approve-gdap-relationship';
+import type { EstablishGdapRelationship } from './commands/establish-gdap-relationship';
+import type { ExpireGdapRequest } from './commands/expire-gdap-request';
+import type { SetGdapAutoExtend } from './commands/set-gdap-auto-extend';
+import type { EndGdapTerm } from './commands/end-gdap-term';
+import type { TerminateGdapRelationship } from './commands/terminate-gdap-relationship';
+import type { AssignGdapAccess } from './commands/assign-gdap-access';
+import type { RemoveGdapAccess } from './commands/remove-gdap-access';
+import type { RequestTransfer } from './commands/request-transfer';
+import type { ApproveTransfer } from './commands/approve-transfer';
+import type { RejectTransfer, CancelTransfer, ExpireTransfer } from './commands/end-transfer';
 
 export type {
   AcceptInvitation, CancelSubscription, CreateInvitation, EndLicenseTerm, ExpireDelegatedAdmin, ExpireInvitation, GrantDelegatedAdmin,
   RecordSubscription, RegisterCustomer, RevokeDelegatedAdmin, RevokeInvitation, SwitchSubscription, TerminateRelationship,
+  RequestGdapRelationship, ApproveGdapRelationship, EstablishGdapRelationship, ExpireGdapRequest, SetGdapAutoExtend, EndGdapTerm, TerminateGdapRelationship,
+  AssignGdapAccess, RemoveGdapAccess, RequestTransfer, ApproveTransfer, RejectTransfer, CancelTransfer, ExpireTransfer,
 };
 
 export type CustomerCommand =
@@ -30,4 +44,18 @@ export type CustomerCommand =
   | TerminateRelationship
   | GrantDelegatedAdmin
   | RevokeDelegatedAdmin
-  | ExpireDelegatedAdmin;
+  | ExpireDelegatedAdmin
+  | RequestGdapRelationship
+  | ApproveGdapRelationship
+  | EstablishGdapRelationship
+  | ExpireGdapRequest
+  | SetGdapAutoExtend
+  | EndGdapTerm
+  | TerminateGdapRelationship
+  | AssignGdapAccess
+  | RemoveGdapAccess
+  | RequestTransfer
+  | ApproveTransfer
+  | RejectTransfer
+  | CancelTransfer
+  | ExpireTransfer;

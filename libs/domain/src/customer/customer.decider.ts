@@ -11,13 +11,25 @@ import { revokeDelegatedAdmin } from './commands/revoke-delegated-admin';
 import { revokeInvitation } from './commands/revoke-invitation';
 import { switchSubscription } from './commands/switch-subscription';
 import { terminateRelationship } from './commands/terminate-relationship';
+import { requestGdapRelationship } from './commands/request-gdap-relationship';
+import { approveGdapRelationship } from './commands/approve-gdap-relationship';
+import { establishGdapRelationship } from './commands/establish-gdap-relationship';
+import { expireGdapRequest } from './commands/expire-gdap-request';
+import { setGdapAutoExtend } from './commands/set-gdap-auto-extend';
+import { endGdapTerm } from './commands/end-gdap-term';
+import { terminateGdapRelationship } from './commands/terminate-gdap-relationship';
+import { assignGdapAccess } from './commands/assign-gdap-access';
+import { removeGdapAccess } from './commands/remove-gdap-access';
+import { requestTransfer } from './commands/request-transfer';
+import { approveTransfer } from './commands/approve-transfer';
+import { rejectTransfer, cancelTransfer, expireTransfer } from './commands/end-transfer';
 import type { CustomerCommand } from './customer.commands';
 import type { CustomerEvent } from './customer.events';
-import { type CustomerCommandHandler, type CustomerDecisionInput, DEFAULT_CUSTOMER_POLICY } from './customer.handler';
+import type { CustomerCommandHandler, CustomerDecisionInput } from './customer.handler';
 import type { CustomerState } from './customer.state';
 
 export { grantIdForInvitation } from './commands/accept-invitation';
-export { type CustomerCommandHandler, type CustomerDecisionInput, type CustomerPolicy, DEFAULT_CUSTOMER_POLICY } from './customer.handler';
+export type { CustomerCommandHandler, CustomerDecisionInput } from './customer.handler';
 
 /** The customer aggregate: every customer command type and its module. A command type missing here does not compile. */
 export const CUSTOMER_COMMANDS: { readonly [T in CustomerCommand['type']]: CustomerCommandHandler<Extract<CustomerCommand, { type: T }>> } = {
@@ -34,6 +46,20 @@ export const CUSTOMER_COMMANDS: { readonly [T in CustomerCommand['type']]: Custo
   GrantDelegatedAdmin: grantDelegatedAdmin,
   RevokeDelegatedAdmin: revokeDelegatedAdmin,
   ExpireDelegatedAdmin: expireDelegatedAdmin,
+  RequestGdapRelationship: requestGdapRelationship,
+  ApproveGdapRelationship: approveGdapRelationship,
+  EstablishGdapRelationship: establishGdapRelationship,
+  ExpireGdapRequest: expireGdapRequest,
+  SetGdapAutoExtend: setGdapAutoExtend,
+  EndGdapTerm: endGdapTerm,
+  TerminateGdapRelationship: terminateGdapRelationship,
+  AssignGdapAccess: assignGdapAccess,
+  RemoveGdapAccess: removeGdapAccess,
+  RequestTransfer: requestTransfer,
+  ApproveTransfer: approveTransfer,
+  RejectTransfer: rejectTransfer,
+  CancelTransfer: cancelTransfer,
+  ExpireTransfer: expireTransfer,
 };
 
 function handlerOf<C extends CustomerCommand>(command: C): CustomerCommandHandler<C> {
@@ -48,9 +74,6 @@ export function partnersReferencedByCustomerCommand(command: CustomerCommand, st
   return [...new Set(ids.filter((id): id is string => Boolean(id)))];
 }
 
-export function decideCustomer(
-  command: CustomerCommand,
-  input: Omit<CustomerDecisionInput, 'policy'> & { readonly policy?: CustomerDecisionInput['policy'] },
-): CustomerEvent[] {
-  return handlerOf(command).decide(command, { ...input, policy: input.policy ?? DEFAULT_CUSTOMER_POLICY });
+export function decideCustomer(command: CustomerCommand, input: CustomerDecisionInput): CustomerEvent[] {
+  return handlerOf(command).decide(command, input);
 }

@@ -1,4 +1,4 @@
-import type { Channel, Cloud, SubscriptionKind } from '../shared/vocabulary';
+import type { Channel, Cloud, Commerce, GdapOrigin, SubscriptionKind } from '../shared/vocabulary';
 
 export interface CustomerRegistered {
   readonly type: 'CustomerRegistered';
@@ -17,6 +17,8 @@ export interface SubscriptionRecorded {
     partnerOfRecordId: string | null;
     /** Set only for license-based subscriptions. */
     termEndsAt: string | null;
+    /** Since schema version 2; version 1 events are upcast as `legacy`. */
+    commerce: Commerce;
   };
 }
 
@@ -101,6 +103,62 @@ export interface DelegatedAdminExpired {
   readonly data: { customerId: string; grantId: string; partnerId: string };
 }
 
+interface GdapFact<T extends string, D = object> {
+  readonly type: T;
+  readonly data: { customerId: string; gdapId: string; partnerId: string } & D;
+}
+
+/** A partner asks the customer for a GDAP relationship (MC-16); pending until approved or expired (MC-17). */
+export type GdapRelationshipRequested = GdapFact<'GdapRelationshipRequested', {
+  roles: string[];
+  durationDays: number;
+  autoExtend: boolean;
+  requestExpiresAt: string;
+}>;
+/** The customer approved every role: active from now until `endsAt` (MC-17). */
+export type GdapRelationshipApproved = GdapFact<'GdapRelationshipApproved', { endsAt: string }>;
+/** A relationship that came about without the customer's approval, active at once (MC-20). */
+export type GdapRelationshipEstablished = GdapFact<'GdapRelationshipEstablished', {
+  roles: string[];
+  origin: Exclude<GdapOrigin, 'customer-approved'>;
+  endsAt: string;
+}>;
+export type GdapRequestExpired = GdapFact<'GdapRequestExpired'>;
+export type GdapAutoExtendChanged = GdapFact<'GdapAutoExtendChanged', { autoExtend: boolean }>;
+export type GdapRelationshipExtended = GdapFact<'GdapRelationshipExtended', { endsAt: string }>;
+export type GdapRelationshipExpired = GdapFact<'GdapRelationshipExpired'>;
+export type GdapRelationshipTerminated = GdapFact<'GdapRelationshipTerminated', { requestedBy: 'partner' | 'customer' }>;
+/** A security group of the partner gets some of the relationship's roles (MC-19). */
+export type GdapAccessAssigned = GdapFact<'GdapAccessAssigned', { assignmentId: string; securityGroupId: string; roles: string[] }>;
+export type GdapAccessRemoved = GdapFact<'GdapAccessRemoved', { assignmentId: string }>;
+
+export type GdapEvent =
+  | GdapRelationshipRequested
+  | GdapRelationshipApproved
+  | GdapRelationshipEstablished
+  | GdapRequestExpired
+  | GdapAutoExtendChanged
+  | GdapRelationshipExtended
+  | GdapRelationshipExpired
+  | GdapRelationshipTerminated
+  | GdapAccessAssigned
+  | GdapAccessRemoved;
+
+interface TransferFact<T extends string, D = object> {
+  readonly type: T;
+  readonly data: { customerId: string; transferId: string; sourcePartnerId: string; targetPartnerId: string } & D;
+}
+
+/** The target partner asks for these subscriptions of the source partner (MC-22). */
+export type TransferRequested = TransferFact<'TransferRequested', { subscriptionIds: string[]; expiresAt: string }>;
+/** The source approved: every subscription of the transfer now has the target as partner of record, its term kept (MC-23). */
+export type TransferCompleted = TransferFact<'TransferCompleted', { subscriptionIds: string[] }>;
+export type TransferRejected = TransferFact<'TransferRejected'>;
+export type TransferCancelled = TransferFact<'TransferCancelled'>;
+export type TransferExpired = TransferFact<'TransferExpired'>;
+
+export type TransferEvent = TransferRequested | TransferCompleted | TransferRejected | TransferCancelled | TransferExpired;
+
 export type CustomerEvent =
   | CustomerRegistered
   | SubscriptionRecorded
@@ -114,4 +172,6 @@ export type CustomerEvent =
   | RelationshipTerminated
   | DelegatedAdminGranted
   | DelegatedAdminRevoked
-  | DelegatedAdminExpired;
+  | DelegatedAdminExpired
+  | GdapEvent
+  | TransferEvent;

@@ -1,16 +1,51 @@
 import { enforce, refuse } from '../shared/ledger-error';
+import type { PolicySettings } from '../shared/policy';
 import { addDays, isBefore } from '../shared/time';
+import { GDAP_TERMS, GLOBAL_ADMINISTRATOR } from '../shared/vocabulary';
 import type { EnrolledPartner } from '../partner/partner.state';
-import type { CustomerPolicy } from './customer.handler';
-import type { GrantState, InvitationState, RegisteredCustomer, RelationshipState, SubscriptionState } from './customer.state';
+import {
+  type GdapRelationshipState,
+  type GrantState,
+  type InvitationState,
+  isGdapInForce,
+  ownedActiveRelationships,
+  type RegisteredCustomer,
+  type RelationshipState,
+  type SubscriptionState,
+  type TransferState,
+} from './customer.state';
 
 /** Checks shared by several customer commands. */
 
-export function checkGrantTerms(roles: readonly string[], endsAt: string, now: string, policy: CustomerPolicy): void {
+export function checkGrantTerms(roles: readonly string[], endsAt: string, now: string, policy: PolicySettings): void {
   enforce(roles.length > 0, 'MC-07', 'A delegated admin grant names at least one role');
   enforce(isBefore(now, endsAt), 'MC-07', `A delegated admin grant ends after it starts; ${endsAt} is not after ${now}`);
   enforce(!isBefore(addDays(now, policy.maxDelegatedAdminDays), endsAt), 'MC-07',
     `A delegated admin grant ends within ${policy.maxDelegatedAdminDays} days; there is no permanent grant`);
+}
+
+/** A GDAP relationship's terms (MC-16): roles, 1 day to 2 years, and no auto-extension with Global Administrator. */
+export function checkGdapTerms(roles: readonly string[], durationDays: number, autoExtend: boolean): void {
+  enforce(roles.length > 0, 'MC-16', 'A GDAP relationship names at least one role');
+  enforce(Number.isInteger(durationDays) && durationDays >= GDAP_TERMS.minDurationDays && durationDays <= GDAP_TERMS.maxDurationDays, 'MC-16',
+    `A GDAP relationship lasts ${GDAP_TERMS.minDurationDays} to ${GDAP_TERMS.maxDurationDays} whole days, not ${durationDays}`);
+  requireNoAutoExtendWithGlobalAdmin(roles, autoExtend, 'MC-16');
+}
+
+export function requireNoAutoExtendWithGlobalAdmin(roles: readonly string[], autoExtend: boolean, rule: 'MC-16' | 'MC-18'): void {
+  enforce(!(autoExtend && roles.includes(GLOBAL_ADMINISTRATOR)), rule,
+    `A GDAP relationship that includes ${GLOBAL_ADMINISTRATOR} does not auto-extend`);
+}
+
+/** An active GDAP relationship whose end has not come (MC-18): what terminating, extending and assigning need. */
+export function requireGdapInForce(relationship: GdapRelationshipState, now: string, rule: 'MC-18' | 'MC-19'): void {
+  enforce(isGdapInForce(relationship, now), rule, relationship.status === 'active'
+    ? `GDAP relationship ${relationship.gdapId} ended at ${relationship.endsAt}`
+    : `GDAP relationship ${relationship.gdapId} is ${relationship.status}, not active`);
+}
+
+export function requirePendingTransfer(transfer: TransferState): void {
+  enforce(transfer.status === 'pending', 'MC-23', `Transfer ${transfer.transferId} is ${transfer.status}; only a pending transfer is answered`);
 }
 
 export function checkTerm(kind: SubscriptionState['kind'], termEndsAt: string | undefined, now: string): void {
@@ -30,6 +65,13 @@ export function requireSameCloud(customer: RegisteredCustomer, partner: Enrolled
 
 export function requireNotPartnerTenant(customer: RegisteredCustomer, what = 'receive a CSP subscription'): void {
   enforce(!customer.isPartnerTenant, 'MC-06', `Customer ${customer.customerId} is a CSP partner's own tenant and cannot ${what}`);
+}
+
+/** One active reseller relationship per partner and customer (MC-24), as Partner Center keeps. */
+export function requireNoActiveRelationship(customer: RegisteredCustomer, partnerId: string): void {
+  const active = ownedActiveRelationships(customer, partnerId)[0];
+  enforce(!active, 'MC-24', `Partner ${partnerId} already owns active reseller relationship ${active?.relationshipId} with customer ` +
+    `${customer.customerId}; a partner and a customer have one`);
 }
 
 export function requireNotCancelled(subscription: SubscriptionState): void {
@@ -63,6 +105,15 @@ export function requireInvitation(customer: RegisteredCustomer, id: string): Inv
 export function requireRelationship(customer: RegisteredCustomer, id: string): RelationshipState {
   return requireEntry(customer.relationships[id], 'RELATIONSHIP_NOT_FOUND',
     `Customer ${customer.customerId} has no relationship ${id}.`);
+}
+
+export function requireGdap(customer: RegisteredCustomer, id: string): GdapRelationshipState {
+  return requireEntry(customer.gdapRelationships[id], 'GDAP_RELATIONSHIP_NOT_FOUND',
+    `Customer ${customer.customerId} has no GDAP relationship ${id}.`);
+}
+
+export function requireTransfer(customer: RegisteredCustomer, id: string): TransferState {
+  return requireEntry(customer.transfers[id], 'TRANSFER_NOT_FOUND', `Customer ${customer.customerId} has no transfer ${id}.`);
 }
 
 export function requireGrant(customer: RegisteredCustomer, id: string): GrantState {

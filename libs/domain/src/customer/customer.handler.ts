@@ -1,23 +1,15 @@
 import { refuse } from '../shared/ledger-error';
 import type { PartnerDirectory } from '../shared/parties';
+import type { PolicyInForce } from '../shared/policy';
 import type { CustomerEvent } from './customer.events';
 import type { CustomerState, RegisteredCustomer } from './customer.state';
-
-/** Settings of the rules that the operator may tune. */
-export interface CustomerPolicy {
-  /** Days before an unanswered invitation expires (MC-04). */
-  readonly invitationTtlDays: number;
-  /** The longest delegated admin grant, in days (MC-07). */
-  readonly maxDelegatedAdminDays: number;
-}
-
-export const DEFAULT_CUSTOMER_POLICY: CustomerPolicy = { invitationTtlDays: 90, maxDelegatedAdminDays: 730 };
 
 export interface CustomerDecisionInput {
   readonly state: CustomerState;
   /** The partners the decision reads: the acting one and those its command module {@link CustomerCommandHandler.reads}. */
   readonly partners: PartnerDirectory;
-  readonly policy: CustomerPolicy;
+  /** The rules in force at the command's time, with the operator's settings. */
+  readonly policy: PolicyInForce;
 }
 
 /**

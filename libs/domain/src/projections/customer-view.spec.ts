@@ -13,7 +13,7 @@ describe('the customer view (ownership)', () => {
     const view = customerViewOf([registered(), ...related('direct'), subscription('azure', 'usage', 'csp', 'direct')]);
     expect(view?.subscriptions.azure).toEqual({
       subscriptionId: 'azure', kind: 'usage', originChannel: 'csp', channel: 'csp', partnerOfRecordId: 'direct',
-      termEndsAt: null, status: 'active', switched: false,
+      termEndsAt: null, commerce: 'legacy', status: 'active', switched: false,
       history: [{ eventId: 'e4', type: 'SubscriptionRecorded', at: day(4), partnerOfRecordId: 'direct', channel: 'csp' }],
     });
     expect(view?.eventsApplied).toBe(4);

@@ -1,13 +1,14 @@
 import { assertNever } from '../shared/assert-never';
 import { changeEntry, putEntry, updateEntry } from '../shared/keyed-collections';
-import type { Channel, Cloud, SubscriptionKind } from '../shared/vocabulary';
-import type { CustomerEvent } from '../customer/customer.events';
+import type { Channel, Cloud, Commerce, SubscriptionKind } from '../shared/vocabulary';
+import type { CustomerEvent, GdapEvent, TransferEvent } from '../customer/customer.events';
+import { evolveGdapRelationship, evolveTransfer, type GdapRelationshipState, type TransferState } from '../customer/customer.state';
 import type { ProjectedEvent } from './projected-event';
 
 /** One step in a subscription's life, naming the event that recorded it. */
 export interface SubscriptionMove {
   readonly eventId: string;
-  readonly type: 'SubscriptionRecorded' | 'SubscriptionSwitched' | 'LicenseTermEnded' | 'SubscriptionCancelled';
+  readonly type: 'SubscriptionRecorded' | 'SubscriptionSwitched' | 'LicenseTermEnded' | 'SubscriptionCancelled' | 'TransferCompleted';
   readonly at: string;
   readonly partnerOfRecordId: string | null;
   readonly channel: Channel;
@@ -22,7 +23,9 @@ export interface SubscriptionView {
   readonly channel: Channel;
   readonly partnerOfRecordId: string | null;
   readonly termEndsAt: string | null;
+  readonly commerce: Commerce;
   readonly status: 'active' | 'term-ended' | 'cancelled';
+  /** True once it changed partner, by a switch or a transfer. */
   readonly switched: boolean;
   readonly history: readonly SubscriptionMove[];
 }
@@ -65,6 +68,24 @@ export interface GrantView {
   readonly endedBy: string | null;
 }
 
+/** One recorded fact in the life of a GDAP relationship or a transfer. */
+export interface Step {
+  readonly eventId: string;
+  readonly type: string;
+  readonly at: string;
+  /** For an access assignment's steps: the assignment. */
+  readonly assignmentId?: string;
+}
+
+/** A GDAP relationship with the facts that made it what it is (status as recorded: see {@link isGdapInForce}). */
+export interface GdapRelationshipView extends GdapRelationshipState {
+  readonly steps: readonly Step[];
+}
+
+export interface TransferView extends TransferState {
+  readonly steps: readonly Step[];
+}
+
 /** Everything the ledger knows of one customer's ownership: the read model behind its queries. */
 export interface CustomerView {
   readonly customerId: string;
@@ -76,6 +97,8 @@ export interface CustomerView {
   readonly relationships: Readonly<Record<string, RelationshipView>>;
   readonly invitations: Readonly<Record<string, InvitationView>>;
   readonly grants: Readonly<Record<string, GrantView>>;
+  readonly gdapRelationships: Readonly<Record<string, GdapRelationshipView>>;
+  readonly transfers: Readonly<Record<string, TransferView>>;
   /** How many of the customer's events the view has applied. */
   readonly eventsApplied: number;
 }
@@ -84,6 +107,9 @@ export const CUSTOMER_VIEW_EVENT_TYPES: ReadonlyArray<CustomerEvent['type']> = [
   'CustomerRegistered', 'SubscriptionRecorded', 'SubscriptionCancelled', 'SubscriptionSwitched', 'LicenseTermEnded',
   'InvitationCreated', 'InvitationRevoked', 'InvitationExpired', 'RelationshipAccepted', 'RelationshipTerminated',
   'DelegatedAdminGranted', 'DelegatedAdminRevoked', 'DelegatedAdminExpired',
+  'GdapRelationshipRequested', 'GdapRelationshipApproved', 'GdapRelationshipEstablished', 'GdapRequestExpired', 'GdapAutoExtendChanged',
+  'GdapRelationshipExtended', 'GdapRelationshipExpired', 'GdapRelationshipTerminated', 'GdapAccessAssigned', 'GdapAccessRemoved',
+  'TransferRequested', 'TransferCompleted', 'TransferRejected', 'TransferCancelled', 'TransferExpired',
 ];
 
 function move(subscription: SubscriptionView, step: SubscriptionMove, update: Partial<SubscriptionView>): SubscriptionView {
@@ -99,7 +125,7 @@ export function evolveCustomerView(view: CustomerView | null, event: ProjectedEv
     const { customerId, name, cloud, isPartnerTenant } = event.data;
     return {
       customerId, name, cloud, isPartnerTenant, registeredAt: event.recordedAt,
-      subscriptions: {}, relationships: {}, invitations: {}, grants: {}, eventsApplied: 1,
+      subscriptions: {}, relationships: {}, invitations: {}, grants: {}, gdapRelationships: {}, transfers: {}, eventsApplied: 1,
     };
   }
   if (view === null) return null;
@@ -114,9 +140,9 @@ function applyToRegistered(view: CustomerView, event: ProjectedEvent<CustomerEve
     case 'CustomerRegistered':
       return view;
     case 'SubscriptionRecorded': {
-      const { subscriptionId, kind, channel, partnerOfRecordId, termEndsAt } = event.data;
+      const { subscriptionId, kind, channel, partnerOfRecordId, termEndsAt, commerce } = event.data;
       return putEntry(view, 'subscriptions', subscriptionId, {
-        subscriptionId, kind, originChannel: channel, channel, partnerOfRecordId, termEndsAt, status: 'active', switched: false,
+        subscriptionId, kind, originChannel: channel, channel, partnerOfRecordId, termEndsAt, commerce, status: 'active', switched: false,
         history: [{ eventId: by, type: event.type, at, partnerOfRecordId, channel }],
       });
     }
@@ -159,15 +185,54 @@ function applyToRegistered(view: CustomerView, event: ProjectedEvent<CustomerEve
       return updateEntry(view, 'grants', event.data.grantId, { status: 'revoked', endedAt: at, endedBy: by });
     case 'DelegatedAdminExpired':
       return updateEntry(view, 'grants', event.data.grantId, { status: 'expired', endedAt: at, endedBy: by });
+    case 'GdapRelationshipRequested':
+    case 'GdapRelationshipApproved':
+    case 'GdapRelationshipEstablished':
+    case 'GdapRequestExpired':
+    case 'GdapAutoExtendChanged':
+    case 'GdapRelationshipExtended':
+    case 'GdapRelationshipExpired':
+    case 'GdapRelationshipTerminated':
+    case 'GdapAccessAssigned':
+    case 'GdapAccessRemoved':
+      return applyGdap(view, event);
+    case 'TransferCompleted': {
+      const { targetPartnerId, subscriptionIds } = event.data;
+      const moved = subscriptionIds.reduce((v, id) => changeEntry(v, 'subscriptions', id, (s) => move(s,
+        { eventId: by, type: event.type, at, partnerOfRecordId: targetPartnerId, channel: s.channel },
+        { partnerOfRecordId: targetPartnerId, switched: true })), view);
+      return applyTransfer(moved, event);
+    }
+    case 'TransferRequested':
+    case 'TransferRejected':
+    case 'TransferCancelled':
+    case 'TransferExpired':
+      return applyTransfer(view, event);
     default:
       return assertNever(event);
   }
 }
 
+function stepOf(event: ProjectedEvent<CustomerEvent>): Step {
+  const step = { eventId: event.id, type: event.type, at: event.recordedAt };
+  return 'assignmentId' in event.data ? { ...step, assignmentId: event.data.assignmentId } : step;
+}
+
+function applyGdap(view: CustomerView, event: ProjectedEvent<GdapEvent>): CustomerView {
+  const current = view.gdapRelationships[event.data.gdapId];
+  return putEntry(view, 'gdapRelationships', event.data.gdapId,
+    { ...evolveGdapRelationship(current, event), steps: [...(current?.steps ?? []), stepOf(event)] });
+}
+
+function applyTransfer(view: CustomerView, event: ProjectedEvent<TransferEvent>): CustomerView {
+  const current = view.transfers[event.data.transferId];
+  return putEntry(view, 'transfers', event.data.transferId, { ...evolveTransfer(current, event), steps: [...(current?.steps ?? []), stepOf(event)] });
+}
+
 /**
  * The partners that have, or had, a part in a customer's affairs: owners and linked resellers of its
  * relationships, holders of its delegated admin grants, and partners of record of its subscriptions, ended
- * ones included. An invitation alone gives no part: anyone may send one.
+ * ones included. An invitation or a GDAP request alone gives no part: anyone may send one.
  */
 export function partnersOfCustomer(view: CustomerView): ReadonlySet<string> {
   const partners = new Set<string>();
@@ -176,6 +241,9 @@ export function partnersOfCustomer(view: CustomerView): ReadonlySet<string> {
     if (relationship.resellerId !== null) partners.add(relationship.resellerId);
   }
   for (const grant of Object.values(view.grants)) partners.add(grant.partnerId);
+  // Like an invitation, a GDAP request the customer never approved gives no part.
+  for (const gdap of Object.values(view.gdapRelationships)) if (gdap.endsAt !== null) partners.add(gdap.partnerId);
+  for (const transfer of Object.values(view.transfers)) partners.add(transfer.sourcePartnerId).add(transfer.targetPartnerId);
   for (const subscription of Object.values(view.subscriptions)) {
     for (const step of subscription.history) if (step.partnerOfRecordId !== null) partners.add(step.partnerOfRecordId);
   }

@@ -58,7 +58,7 @@ describe('support rights', () => {
 
   it('keeps the partner of record’s rights apart from ownership of a switched subscription', () => {
     const switched = view([registered(), ...related('direct'), ...related('direct-2'),
-      { type: 'SubscriptionRecorded', data: { customerId: 'contoso', subscriptionId: 'azure', kind: 'usage', channel: 'csp', partnerOfRecordId: 'direct', termEndsAt: null } },
+      { type: 'SubscriptionRecorded', data: { customerId: 'contoso', subscriptionId: 'azure', kind: 'usage', channel: 'csp', partnerOfRecordId: 'direct', termEndsAt: null, commerce: 'legacy' } },
       { type: 'SubscriptionSwitched', data: { customerId: 'contoso', subscriptionId: 'azure', fromChannel: 'csp', fromPartnerId: 'direct', toPartnerId: 'direct-2', termEndsAt: null } }]);
     expect(switched.subscriptions.azure.partnerOfRecordId).toBe('direct-2');
     expect(rightsOf(switched, 'direct')).toEqual(['transact', 'provision', 'support']);

@@ -1,6 +1,7 @@
 import type { RuleId } from '../shared/ledger-error';
 import { isBefore } from '../shared/time';
-import type { CustomerView, GrantView, RelationshipView } from './customer-view';
+import { isGdapInForce } from '../customer/customer.state';
+import type { CustomerView, GdapRelationshipView, GrantView, RelationshipView } from './customer-view';
 
 export const RIGHTS = ['transact', 'provision', 'support', 'administer'] as const;
 export type Right = (typeof RIGHTS)[number];
@@ -15,9 +16,9 @@ export interface RightReason {
 export interface HeldRight {
   readonly right: Right;
   readonly reasons: readonly RightReason[];
-  /** For rights that rest only on delegated admin: when the last grant giving it ends. */
+  /** For rights that rest only on delegated admin (DAP grants, GDAP access): when the last of them ends. */
   readonly until: string | null;
-  /** For `administer`: the roles held, across active grants. */
+  /** For `administer`: the roles held, across active grants and GDAP access assignments. */
   readonly roles?: readonly string[];
 }
 
@@ -34,7 +35,7 @@ export interface RightCheck {
 }
 
 /** A grant gives rights while it is recorded active and its end has not come (MC-15): judged at `now`. */
-export function isGrantInForce(grant: GrantView, now: string): boolean {
+export function isGrantInForce(grant: Pick<GrantView, 'status' | 'endsAt'>, now: string): boolean {
   return grant.status === 'active' && isBefore(now, grant.endsAt);
 }
 
@@ -42,6 +43,18 @@ interface Basis {
   readonly owned: RelationshipView[];
   readonly linked: RelationshipView[];
   readonly grants: GrantView[];
+  /** GDAP relationships in force in which a security group of the partner has access (MC-19). */
+  readonly gdap: GdapRelationshipView[];
+}
+
+/** The access assignments that give rights: the active ones of a relationship (MC-19). */
+function activeAssignments(relationship: GdapRelationshipView) {
+  return Object.values(relationship.assignments).filter((a) => a.status === 'active');
+}
+
+/** The roles a relationship's active assignments give, sorted. */
+export function gdapAccessRoles(relationship: GdapRelationshipView): string[] {
+  return [...new Set(activeAssignments(relationship).flatMap((a) => a.roles))].sort();
 }
 
 function basisOf(view: CustomerView, partnerId: string, now: string): Basis {
@@ -50,6 +63,9 @@ function basisOf(view: CustomerView, partnerId: string, now: string): Basis {
     owned: relationships.filter((r) => r.partnerId === partnerId),
     linked: relationships.filter((r) => r.resellerId === partnerId),
     grants: Object.values(view.grants).filter((g) => g.partnerId === partnerId && isGrantInForce(g, now)),
+    // A partner's own relationships only: a reseller does not inherit its provider's GDAP (MC-21).
+    gdap: Object.values(view.gdapRelationships)
+      .filter((g) => g.partnerId === partnerId && isGdapInForce(g, now) && activeAssignments(g).length > 0),
   };
 }
 
@@ -63,8 +79,20 @@ const grantReason = (g: GrantView): RightReason => ({
   rule: 'MC-07', eventIds: [g.grantedBy], detail: `holds delegated admin grant ${g.grantId} (${g.roles.join(', ')}) until ${g.endsAt}`,
 });
 
-function latestEnd(grants: readonly GrantView[]): string | null {
-  return grants.reduce<string | null>((latest, g) => (latest === null || isBefore(latest, g.endsAt) ? g.endsAt : latest), null);
+const gdapReason = (g: GdapRelationshipView): RightReason => {
+  const assignments = activeAssignments(g);
+  const activation = g.steps.find((step) => step.type === 'GdapRelationshipApproved' || step.type === 'GdapRelationshipEstablished');
+  const assigned = g.steps.filter((step) => step.type === 'GdapAccessAssigned' && assignments.some((a) => a.assignmentId === step.assignmentId));
+  return {
+    rule: 'MC-19',
+    eventIds: [activation, ...assigned].flatMap((step) => (step ? [step.eventId] : [])),
+    detail: `holds GDAP relationship ${g.gdapId} until ${g.endsAt}, with access for security groups ` +
+      `${assignments.map((a) => `${a.securityGroupId} (${a.roles.join(', ')})`).join(', ')}`,
+  };
+};
+
+function latestEnd(ends: ReadonlyArray<string | null>): string | null {
+  return ends.reduce<string | null>((latest, end) => (end !== null && (latest === null || isBefore(latest, end)) ? end : latest), null);
 }
 
 /**
@@ -73,15 +101,19 @@ function latestEnd(grants: readonly GrantView[]): string | null {
  */
 export const ROLES_GIVING_RIGHT: Readonly<Record<Right, readonly LinkRole[]>> = {
   transact: ['owner'],
-  provision: ['owner', 'delegated-admin'],
-  support: ['owner', 'delegated-admin', 'linked-reseller'],
-  administer: ['delegated-admin'],
+  provision: ['owner', 'delegated-admin', 'gdap-access'],
+  support: ['owner', 'delegated-admin', 'gdap-access', 'linked-reseller'],
+  administer: ['delegated-admin', 'gdap-access'],
 };
+
+/** Links that last only until their end date. */
+const TIME_BOUND: readonly LinkRole[] = ['delegated-admin', 'gdap-access'];
 
 function rightsFrom(basis: Basis): HeldRight[] {
   const reasons: Record<LinkRole, RightReason[]> = {
     owner: basis.owned.map(ownerReason),
     'delegated-admin': basis.grants.map(grantReason),
+    'gdap-access': basis.gdap.map(gdapReason),
     'linked-reseller': basis.linked.map(linkedReason),
   };
   const rights: HeldRight[] = [];
@@ -89,12 +121,11 @@ function rightsFrom(basis: Basis): HeldRight[] {
     const roles = ROLES_GIVING_RIGHT[right];
     const held = roles.flatMap((role) => reasons[role]);
     if (held.length === 0) continue;
-    // A right resting only on delegated admin lasts as long as the last grant giving it.
-    const lasting = roles.some((role) => role !== 'delegated-admin' && reasons[role].length > 0);
-    const until = lasting ? null : latestEnd(basis.grants);
-    rights.push(right === 'administer'
-      ? { right, reasons: held, until, roles: [...new Set(basis.grants.flatMap((g) => g.roles))].sort() }
-      : { right, reasons: held, until });
+    // A right resting only on delegated admin lasts as long as the last grant or GDAP relationship giving it.
+    const lasting = roles.some((role) => !TIME_BOUND.includes(role) && reasons[role].length > 0);
+    const until = lasting ? null : latestEnd([...basis.grants.map((g) => g.endsAt), ...basis.gdap.map((g) => g.endsAt)]);
+    const administered = [...basis.grants.flatMap((g) => g.roles), ...basis.gdap.flatMap(gdapAccessRoles)];
+    rights.push(right === 'administer' ? { right, reasons: held, until, roles: [...new Set(administered)].sort() } : { right, reasons: held, until });
   }
   return rights;
 }
@@ -107,6 +138,7 @@ function partnersOf(view: CustomerView): string[] {
     if (r.resellerId) ids.add(r.resellerId);
   }
   for (const g of Object.values(view.grants)) ids.add(g.partnerId);
+  for (const g of Object.values(view.gdapRelationships)) ids.add(g.partnerId);
   return [...ids].sort();
 }
 
@@ -143,7 +175,23 @@ function whyNot(view: CustomerView, partnerId: string, right: Right, now: string
     reasons.push({ rule: 'MC-15', eventIds: [g.grantedBy, g.endedBy ?? ''].filter(Boolean),
       detail: `delegated admin grant ${g.grantId} ${ended}; it gives no rights since` });
   }
+  for (const g of Object.values(view.gdapRelationships)) {
+    if (g.partnerId !== partnerId || g.endsAt === null) continue;
+    const ended = g.steps.find((step) => step.type === 'GdapRelationshipTerminated' || step.type === 'GdapRelationshipExpired');
+    if (!isGdapInForce(g, now)) {
+      reasons.push({ rule: 'MC-18', eventIds: ended ? [ended.eventId] : [],
+        detail: `GDAP relationship ${g.gdapId} ${ended ? `was ${g.status} at ${ended.at}` : `ended at ${g.endsAt}`}; it gives no rights since` });
+    } else if (activeAssignments(g).length === 0) {
+      reasons.push({ rule: 'MC-19', eventIds: [],
+        detail: `GDAP relationship ${g.gdapId} is in force, but no security group of the partner has access through it` });
+    }
+  }
   const basis = basisOf(view, partnerId, now);
+  for (const r of basis.linked) {
+    if (right === 'support' || basisOf(view, r.partnerId, now).gdap.length === 0) continue;
+    reasons.push({ rule: 'MC-21', eventIds: [r.acceptedBy],
+      detail: `partner ${partnerId} is linked to relationship ${r.relationshipId} of ${r.partnerId}, whose GDAP it does not inherit` });
+  }
   const rule: RuleId = right === 'administer' ? 'MC-07' : 'MC-05';
   const what: Record<Right, string> = {
     transact: 'owns no active reseller relationship with this customer',
@@ -157,24 +205,27 @@ function whyNot(view: CustomerView, partnerId: string, right: Right, now: string
   return reasons;
 }
 
-/** How a partner is linked to a customer: owner of a relationship, the reseller linked to one, or holder of a grant. */
-export type LinkRole = 'owner' | 'linked-reseller' | 'delegated-admin';
+/**
+ * How a partner is linked to a customer: owner of a relationship, the reseller linked to one, holder of a
+ * delegated admin grant, or of a GDAP relationship in which its security groups have access.
+ */
+export type LinkRole = 'owner' | 'linked-reseller' | 'delegated-admin' | 'gdap-access';
 
 /** A customer's link to a partner, as the read side indexes it for per-partner questions. */
 export interface CustomerLink {
   readonly customerId: string;
   readonly partnerId: string;
   readonly role: LinkRole;
-  /** The relationship or grant the link rests on. */
+  /** The relationship, grant or GDAP relationship the link rests on. */
   readonly refId: string;
   /** The owner of the relationship (for a linked reseller: its provider). */
   readonly ownerId: string | null;
-  /** For delegated admin: when the grant ends (it is judged against the clock when queried). */
+  /** For delegated admin and GDAP: when it ends (judged against the clock when queried). */
   readonly endsAt: string | null;
   readonly roles: readonly string[] | null;
 }
 
-/** The links of the customer's active relationships and active grants: what per-partner queries search. */
+/** The links of the customer's active relationships, grants and GDAP access: what per-partner queries search. */
 export function customerLinks(view: CustomerView): CustomerLink[] {
   const links: CustomerLink[] = [];
   const { customerId } = view;
@@ -188,6 +239,11 @@ export function customerLinks(view: CustomerView): CustomerLink[] {
   for (const g of Object.values(view.grants)) {
     if (g.status !== 'active') continue;
     links.push({ customerId, partnerId: g.partnerId, role: 'delegated-admin', refId: g.grantId, ownerId: null, endsAt: g.endsAt, roles: g.roles });
+  }
+  for (const g of Object.values(view.gdapRelationships)) {
+    const roles = gdapAccessRoles(g);
+    if (g.status !== 'active' || roles.length === 0) continue;
+    links.push({ customerId, partnerId: g.partnerId, role: 'gdap-access', refId: g.gdapId, ownerId: null, endsAt: g.endsAt, roles });
   }
   return links;
 }

@@ -16,8 +16,15 @@ export class CommandRefused extends Error {
     readonly code: string,
     readonly category: RefusalCategory,
     message: string,
+    /** The version of the rules the command was decided under (see policy.ts), once the runner knows it. */
+    readonly policy?: string,
   ) {
     super(message);
+  }
+
+  /** The same refusal, naming the version of the rules it was decided under. */
+  underPolicy(version: string): CommandRefused {
+    return new CommandRefused(this.code, this.category, this.message, version);
   }
 }
 

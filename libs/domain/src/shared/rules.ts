@@ -1,6 +1,6 @@
 import type { RuleId } from './ledger-error';
 
-/** The multichannel rules of ../shared/domain.md, by stable id: the title a refusal carries. */
+/** The rules (docs/rules.md), by stable id: the title a refusal carries. */
 export const RULES: Readonly<Record<RuleId, string>> = {
   'MC-01': 'Parties of different clouds never deal with each other',
   'MC-02': 'Only a direct-bill partner or an indirect provider creates a CSP invitation',
@@ -17,4 +17,14 @@ export const RULES: Readonly<Record<RuleId, string>> = {
   'MC-13': 'Only direct-bill partners and indirect providers sell, to customers they have a relationship with',
   'MC-14': 'A license term ends once, at or after its end date',
   'MC-15': 'Relationships and grants end once, and give no rights after they end',
+  'MC-16': 'A CSP partner requests a GDAP relationship with roles, for 1 day to 2 years, auto-extend never with Global Administrator',
+  'MC-17': 'Only the customer approves a pending GDAP request, all its roles at once, within 90 days',
+  'MC-18': 'A GDAP relationship ends by expiry or by termination asked by either side; auto-extend adds 180 days',
+  'MC-19': 'GDAP access is assigned by the relationship’s partner to its security groups, each a subset of the relationship’s roles',
+  'MC-20': 'Every GDAP relationship records its origin: customer approval, the Microsoft-led transition, or default roles',
+  'MC-21': 'An indirect reseller does not inherit its provider’s GDAP, nor a provider its reseller’s',
+  'MC-22': 'The target partner requests a transfer of new commerce subscriptions it has a relationship for',
+  'MC-23': 'The source partner approves or rejects a transfer, the target cancels it; it moves every subscription or none',
+  'MC-24': 'A partner and a customer have at most one active reseller relationship',
+  'MC-25': 'The 21Vianet channel belongs to customers of the China cloud',
 };

@@ -22,6 +22,23 @@ export const CHANNELS_WITHOUT_CSP_MIGRATION: readonly Channel[] = ['microsoft', 
 export const SUBSCRIPTION_KINDS = ['license', 'usage'] as const;
 export type SubscriptionKind = (typeof SUBSCRIPTION_KINDS)[number];
 
+/**
+ * The commerce platform a CSP subscription was sold on: `legacy` (the seeds' licenses and Azure subscriptions) or
+ * `new-commerce` (Azure plans, reservations, savings plans, new commerce licenses), which partner-led transfers
+ * move (MC-22). Subscriptions recorded before the ledger knew the difference are legacy.
+ */
+export const COMMERCE = ['legacy', 'new-commerce'] as const;
+export type Commerce = (typeof COMMERCE)[number];
+
+/** How a GDAP relationship came about (MC-20). */
+export const GDAP_ORIGINS = ['customer-approved', 'microsoft-led', 'default-roles'] as const;
+export type GdapOrigin = (typeof GDAP_ORIGINS)[number];
+
+/** The role that rules out auto-extension (MC-16, MC-18). */
+export const GLOBAL_ADMINISTRATOR = 'Global Administrator';
+/** GDAP's fixed terms (Microsoft Graph delegatedAdminRelationship): a request's life, the longest duration, one auto-extension. */
+export const GDAP_TERMS = { requestTtlDays: 90, minDurationDays: 1, maxDurationDays: 730, autoExtendDays: 180 } as const;
+
 export const ACTOR_KINDS = ['partner', 'customer', 'operator', 'system'] as const;
 export type ActorKind = (typeof ACTOR_KINDS)[number];
 

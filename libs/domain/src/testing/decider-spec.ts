@@ -5,7 +5,7 @@ import type { PartnerCommand } from '../partner/partner.commands';
 import type { PartnerEvent } from '../partner/partner.events';
 import type { PartnerState } from '../partner/partner.state';
 import { CommandRefused } from '../shared/ledger-error';
-import type { Actor, Cloud, PartnerProgram } from '../shared/vocabulary';
+import type { Actor, Cloud, Commerce, PartnerProgram } from '../shared/vocabulary';
 
 export const NOW = '2026-03-01T12:00:00.000Z';
 
@@ -132,10 +132,11 @@ export function related(partnerId: string, resellerId: string | null = null): Cu
 
 export function subscription(subscriptionId: string, kind: 'license' | 'usage', channel: DataOf<'RecordSubscription'>['channel'],
   partnerOfRecordId: string | null = null, termEndsAt: string | null = kind === 'license' ? '2026-09-01T00:00:00.000Z' : null,
+  commerce: Commerce = 'legacy',
 ): CustomerEvent {
   return {
     type: 'SubscriptionRecorded',
-    data: { customerId: 'contoso', subscriptionId, kind, channel, partnerOfRecordId, termEndsAt },
+    data: { customerId: 'contoso', subscriptionId, kind, channel, partnerOfRecordId, termEndsAt, commerce },
   };
 }
 

@@ -1,7 +1,7 @@
 import type { CustomerEvent } from '../customer/customer.events';
 import type { PartnerEvent } from '../partner/partner.events';
 import { type CustomerView, evolveCustomerView } from '../projections/customer-view';
-import { type Deadline, deadlineChange } from '../projections/deadlines';
+import { type Deadline, deadlineChanges } from '../projections/deadlines';
 import { evolvePartnerView, type PartnerView } from '../projections/partner-view';
 import type { ProjectedEvent } from '../projections/projected-event';
 
@@ -26,10 +26,9 @@ export function partnerViewOf(events: PartnerEvent[]): PartnerView | null {
 export function deadlinesOf(events: CustomerEvent[]): Deadline[] {
   const due = new Map<string, Deadline>();
   const keyOf = (d: Omit<Deadline, 'dueAt'>): string => `${d.customerId}/${d.kind}/${d.refId}`;
-  for (const event of events) {
-    const change = deadlineChange(event);
-    if (change && 'set' in change) due.set(keyOf(change.set), change.set);
-    else if (change) due.delete(keyOf(change.clear));
+  for (const change of events.flatMap(deadlineChanges)) {
+    if ('set' in change) due.set(keyOf(change.set), change.set);
+    else due.delete(keyOf(change.clear));
   }
   return [...due.values()];
 }

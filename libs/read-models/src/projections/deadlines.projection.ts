@@ -1,4 +1,4 @@
-import { type CustomerEvent, type Deadline, DEADLINE_EVENT_TYPES, deadlineChange } from '@ledger/domain';
+import { type CustomerEvent, type Deadline, DEADLINE_EVENT_TYPES, deadlineChanges } from '@ledger/domain';
 import type { Projection, ProjectionEvent } from '../projection';
 
 export interface DeadlineQueries {
@@ -31,9 +31,10 @@ export const deadlines: Projection<DeadlineQueries> = {
     return {
       apply(events) {
         for (const { event } of events as ReadonlyArray<ProjectionEvent<CustomerEvent>>) {
-          const change = deadlineChange(event);
-          if (change && 'set' in change) set.run(change.set.customerId, change.set.kind, change.set.refId, change.set.dueAt);
-          else if (change) clear.run(change.clear.customerId, change.clear.kind, change.clear.refId);
+          for (const change of deadlineChanges(event)) {
+            if ('set' in change) set.run(change.set.customerId, change.set.kind, change.set.refId, change.set.dueAt);
+            else clear.run(change.clear.customerId, change.clear.kind, change.clear.refId);
+          }
         }
       },
       queries: {

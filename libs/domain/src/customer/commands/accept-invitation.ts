@@ -1,9 +1,10 @@
 import { enforce } from '../../shared/ledger-error';
 import { isActor, requirePartner } from '../../shared/parties';
+import { isInForce } from '../../shared/policy';
 import { addDays, isBefore } from '../../shared/time';
 import type { CommandOf } from '../../shared/vocabulary';
 import type { CustomerEvent } from '../customer.events';
-import { checkGrantTerms, requireInvitation, requireNotPartnerTenant, requireSameCloud } from '../customer.guards';
+import { checkGrantTerms, requireInvitation, requireNoActiveRelationship, requireNotPartnerTenant, requireSameCloud } from '../customer.guards';
 import { type CustomerCommandHandler, ifRegistered, registeredCustomer } from '../customer.handler';
 
 export type AcceptInvitation = CommandOf<'AcceptInvitation', { customerId: string; invitationId: string }>;
@@ -32,6 +33,7 @@ export const acceptInvitation: CustomerCommandHandler<AcceptInvitation> = {
     const inviter = requirePartner(partners, invitation.partnerId);
     requireSameCloud(customer, inviter);
     if (invitation.resellerId) requireSameCloud(customer, requirePartner(partners, invitation.resellerId));
+    if (isInForce(policy, 'MC-24')) requireNoActiveRelationship(customer, invitation.partnerId);
 
     const events: CustomerEvent[] = [{
       type: 'RelationshipAccepted',

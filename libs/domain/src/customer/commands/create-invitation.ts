@@ -1,9 +1,10 @@
 import { enforce, refuse } from '../../shared/ledger-error';
 import { permitActor, requirePartner } from '../../shared/parties';
+import { isInForce } from '../../shared/policy';
 import { addDays } from '../../shared/time';
 import { type CommandOf, isSellingProgram } from '../../shared/vocabulary';
 import type { DelegatedAdminRequest } from '../customer.events';
-import { checkGrantTerms, requireSameCloud } from '../customer.guards';
+import { checkGrantTerms, requireNoActiveRelationship, requireSameCloud } from '../customer.guards';
 import { type CustomerCommandHandler, registeredCustomer } from '../customer.handler';
 
 export type CreateInvitation = CommandOf<'CreateInvitation', {
@@ -40,6 +41,7 @@ export const createInvitation: CustomerCommandHandler<CreateInvitation> = {
         `Reseller ${resellerId} is not authorized by ${partnerId}; an invitation is routed only through a reseller ` +
           'the inviting provider has authorized');
     }
+    if (isInForce(policy, 'MC-24')) requireNoActiveRelationship(customer, partnerId);
     if (delegatedAdmin) checkGrantTerms(delegatedAdmin.roles, addDays(now, delegatedAdmin.durationDays), now, policy);
     if (customer.invitations[invitationId]) {
       refuse('INVITATION_ALREADY_EXISTS', 'conflict', `Invitation ${invitationId} already exists.`);

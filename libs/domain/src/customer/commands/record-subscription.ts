@@ -1,6 +1,7 @@
 import { enforce, refuse } from '../../shared/ledger-error';
 import { permitActor, requirePartner } from '../../shared/parties';
-import { type Channel, type CommandOf, isSellingProgram, type SubscriptionKind } from '../../shared/vocabulary';
+import { isInForce } from '../../shared/policy';
+import { type Channel, type CommandOf, type Commerce, isSellingProgram, type SubscriptionKind } from '../../shared/vocabulary';
 import { checkTerm, partyIf, requireNotPartnerTenant, requireSameCloud } from '../customer.guards';
 import { type CustomerCommandHandler, registeredCustomer } from '../customer.handler';
 import { ownedActiveRelationships } from '../customer.state';
@@ -12,12 +13,14 @@ export type RecordSubscription = CommandOf<'RecordSubscription', {
   channel: Channel;
   partnerOfRecordId?: string;
   termEndsAt?: string;
+  /** Legacy unless given. */
+  commerce?: Commerce;
 }>;
 
 export const recordSubscription: CustomerCommandHandler<RecordSubscription> = {
   reads: (command) => [command.data.partnerOfRecordId],
-  decide(command, { state, partners }) {
-    const { customerId, subscriptionId, kind, channel, partnerOfRecordId, termEndsAt } = command.data;
+  decide(command, { state, partners, policy }) {
+    const { customerId, subscriptionId, kind, channel, partnerOfRecordId, termEndsAt, commerce } = command.data;
     const { actor, now } = command.metadata;
     const customer = registeredCustomer(state, customerId);
     permitActor(actor, [['operator'], ['customer', customerId], ...partyIf('partner', partnerOfRecordId)],
@@ -26,6 +29,10 @@ export const recordSubscription: CustomerCommandHandler<RecordSubscription> = {
       `Subscription ${subscriptionId} is already recorded; its partner of record, term and channel change only ` +
         'through a switch, a term end or a cancellation');
     checkTerm(kind, termEndsAt, now);
+    if (isInForce(policy, 'MC-25')) {
+      enforce(channel !== '21vianet' || customer.cloud === 'china', 'MC-25',
+        `Customer ${customerId} belongs to the ${customer.cloud} cloud; 21Vianet sells only in the China cloud`);
+    }
     if (channel === 'csp') {
       enforce(partnerOfRecordId, 'MC-13', 'A CSP subscription names the CSP partner that sold it as its partner of record');
       const seller = requirePartner(partners, partnerOfRecordId);
@@ -45,6 +52,7 @@ export const recordSubscription: CustomerCommandHandler<RecordSubscription> = {
         customerId, subscriptionId, kind, channel,
         partnerOfRecordId: channel === 'csp' ? (partnerOfRecordId ?? null) : null,
         termEndsAt: termEndsAt ?? null,
+        commerce: commerce ?? 'legacy',
       },
     }];
   },
