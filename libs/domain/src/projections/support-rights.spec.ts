@@ -112,3 +112,47 @@ describe('customer links (the per-partner index)', () => {
     ]);
   });
 });
+
+describe('support rights from GDAP', () => {
+  const ENDS = '2026-12-01T00:00:00.000Z';
+  const gdap = (partnerId: string, roles = ['Helpdesk Administrator', 'User Administrator']): CustomerEvent[] => [
+    { type: 'GdapRelationshipRequested', data: {
+      customerId: 'contoso', gdapId: `gdap-${partnerId}`, partnerId, roles, durationDays: 270, autoExtend: false, requestExpiresAt: '2026-06-01T00:00:00.000Z' } },
+    { type: 'GdapRelationshipApproved', data: { customerId: 'contoso', gdapId: `gdap-${partnerId}`, partnerId, endsAt: ENDS } },
+  ];
+  const access = (partnerId: string, assignmentId: string, securityGroupId: string, roles: string[]): CustomerEvent => ({
+    type: 'GdapAccessAssigned', data: { customerId: 'contoso', gdapId: `gdap-${partnerId}`, partnerId, assignmentId, securityGroupId, roles },
+  });
+
+  it('MC-19 gives administer, provision and support from active access assignments, with their roles, until the relationship ends', () => {
+    const v = view([registered(), ...gdap('direct'), access('direct', 'a-1', 'agents', ['Helpdesk Administrator']),
+      access('direct', 'a-2', 'admins', ['User Administrator'])]);
+    expect(rightsOf(v, 'direct')).toEqual(['provision', 'support', 'administer']);
+    const administer = supportRights(v, NOW)[0].rights.find((r) => r.right === 'administer');
+    expect(administer).toMatchObject({ until: ENDS, roles: ['Helpdesk Administrator', 'User Administrator'],
+      reasons: [{ rule: 'MC-19', eventIds: ['e3', 'e4', 'e5'] }] });
+    expect(customerLinks(v)).toContainEqual({ customerId: 'contoso', partnerId: 'direct', role: 'gdap-access', refId: 'gdap-direct',
+      ownerId: null, endsAt: ENDS, roles: ['Helpdesk Administrator', 'User Administrator'] });
+  });
+
+  it('MC-19 gives nothing for an approved relationship without assignments, and says why', () => {
+    const check = checkRight(view([registered(), ...gdap('direct')]), 'direct', 'administer', NOW);
+    expect(check.allowed).toBe(false);
+    expect(check.reasons.map((r) => r.rule)).toContain('MC-19');
+  });
+
+  it('MC-18 gives nothing once the relationship is terminated', () => {
+    const v = view([registered(), ...gdap('direct'), access('direct', 'a-1', 'agents', ['Helpdesk Administrator']),
+      { type: 'GdapRelationshipTerminated', data: { customerId: 'contoso', gdapId: 'gdap-direct', partnerId: 'direct', requestedBy: 'customer' } }]);
+    expect(rightsOf(v, 'direct')).toEqual([]);
+    expect(checkRight(v, 'direct', 'administer', NOW).reasons.map((r) => r.rule)).toContain('MC-18');
+    expect(customerLinks(v).filter((l) => l.role === 'gdap-access')).toEqual([]);
+  });
+
+  it('MC-21 gives a linked reseller none of its provider’s GDAP', () => {
+    const v = view([registered(), ...related('provider', 'reseller'), ...gdap('provider'), access('provider', 'a-1', 'agents', ['Helpdesk Administrator'])]);
+    expect(rightsOf(v, 'provider')).toContain('administer');
+    expect(rightsOf(v, 'reseller')).toEqual(['support']);
+    expect(checkRight(v, 'reseller', 'administer', NOW).reasons.map((r) => r.rule)).toContain('MC-21');
+  });
+});
