@@ -24,6 +24,8 @@ import { LedgerCommands, MeteredRunner, SubmitCustomerCommandHandler, SubmitPart
 import { LEDGER_CONFIG } from './config/config.token';
 import type { LedgerConfig, TokenDefinition } from './config/ledger-config';
 import { CustomerRelationshipsController } from './customers/customer-relationships.controller';
+import { GdapController } from './customers/gdap.controller';
+import { TransfersController } from './customers/transfers.controller';
 import { CustomersController } from './customers/customers.controller';
 import { correlationIdOf } from './http/correlation-id';
 import { RateLimitGuard } from './http/rate-limit.guard';
@@ -35,7 +37,8 @@ import { PartnersController } from './partners/partners.controller';
 import { Scheduler } from './scheduler/scheduler';
 import { ProblemDetailsFilter } from './problems/problem-details.filter';
 import { CustomerQueriesController } from './read/customer-queries.controller';
-import { GrantQueriesController } from './read/grant-queries.controller';
+import { GdapQueriesController, GrantQueriesController } from './read/grant-queries.controller';
+import { PoliciesController } from './read/policies.controller';
 import { PartnerQueriesController } from './read/partner-queries.controller';
 import { ReadAccess } from './read/read-access';
 
@@ -104,8 +107,8 @@ export class LedgerModule {
         ...(config.rateLimitPerMinute > 0 ? [ThrottlerModule.forRoot([{ ttl: 60_000, limit: config.rateLimitPerMinute }])] : []),
       ],
       controllers: [
-        PartnersController, CustomersController, CustomerRelationshipsController,
-        CustomerQueriesController, PartnerQueriesController, GrantQueriesController, OperationsController, AuditController,
+        PartnersController, CustomersController, CustomerRelationshipsController, GdapController, TransfersController,
+        CustomerQueriesController, PartnerQueriesController, GrantQueriesController, GdapQueriesController, PoliciesController, OperationsController, AuditController,
         CheckpointsController,
       ],
       providers: [

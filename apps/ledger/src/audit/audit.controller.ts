@@ -1,6 +1,6 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { metadataOf, streamName, type StreamCategory } from '@ledger/domain';
+import { metadataOf, policyOfEvent, policyVersionAt, streamName, type StreamCategory } from '@ledger/domain';
 import { encodePositionToken, EventStore, type Position, type RecordedEvent, RefusalLog, verifyLog, type VerifyReport } from '@ledger/event-store';
 import { InvalidCursorError } from '@ledger/read-models';
 import { RequireScope } from '../auth/auth.guard';
@@ -22,6 +22,8 @@ function historyItem(event: RecordedEvent) {
   return {
     position: encodePositionToken(event.position), revision: event.revision.toString(), id: event.id, type: event.type,
     schemaVersion: event.schemaVersion, data: event.data, metadata: event.metadata,
+    // The version of the rules it was decided under, also for events recorded before versions were named.
+    policy: policyOfEvent(metadataOf(event)),
   };
 }
 
@@ -56,12 +58,12 @@ export class AuditController {
   }
 
   @Get('audit/refusals')
-  @ApiOperation({ summary: 'Refused commands, oldest first: rule id, actor, client, command and time' })
+  @ApiOperation({ summary: 'Refused commands, oldest first: rule id, the version of the rules, actor, client, command and time' })
   async refusalLog(@Query() query: PageQuery) {
     const limit = query.limit ?? 100;
     const after = numericCursor(query.cursor, 's', 0n);
     const rows = await this.refusals.list({ after, limit: limit + 1 });
-    const items = rows.slice(0, limit).map((row) => ({ ...row, sequence: row.sequence.toString() }));
+    const items = rows.slice(0, limit).map((row) => ({ ...row, sequence: row.sequence.toString(), policy: policyVersionAt(row.recordedAt).version }));
     const nextCursor = rows.length > limit ? `s${items[items.length - 1].sequence}` : undefined;
     return pageAnswer({ items, nextCursor }, limit);
   }

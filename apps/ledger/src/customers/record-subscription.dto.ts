@@ -1,9 +1,9 @@
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn } from 'class-validator';
 import {
-  type Channel, CHANNELS, type CommandInput, type RecordSubscription, SUBSCRIPTION_KINDS, type SubscriptionKind,
+  type Channel, CHANNELS, type CommandInput, type Commerce, COMMERCE, type RecordSubscription, SUBSCRIPTION_KINDS, type SubscriptionKind,
 } from '@ledger/domain';
-import { IsInstant, IsLedgerId, toInstant } from '../http/validation';
+import { IsAbsentOr, IsInstant, IsLedgerId, toInstant } from '../http/validation';
 
 export class RecordSubscriptionDto {
   @IsLedgerId('The subscription’s id.', { example: 'azure-plan-1' })
@@ -23,12 +23,17 @@ export class RecordSubscriptionDto {
   @IsInstant('For license-based subscriptions: when the term ends.', { optional: true })
   termEndsAt?: string;
 
+  @ApiPropertyOptional({ enum: COMMERCE, default: 'legacy', description: 'The commerce platform; partner-led transfers move new-commerce ones (MC-22).' })
+  @IsAbsentOr()
+  @IsIn(COMMERCE)
+  commerce?: Commerce;
+
   toCommand(customerId: string): CommandInput<RecordSubscription> {
     return {
       type: 'RecordSubscription',
       data: {
         customerId, subscriptionId: this.subscriptionId, kind: this.kind, channel: this.channel,
-        partnerOfRecordId: this.partnerOfRecordId, termEndsAt: toInstant(this.termEndsAt),
+        partnerOfRecordId: this.partnerOfRecordId, termEndsAt: toInstant(this.termEndsAt), commerce: this.commerce,
       },
     };
   }

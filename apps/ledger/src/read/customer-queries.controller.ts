@@ -1,5 +1,5 @@
 import { Param, ParseEnumPipe, Query } from '@nestjs/common';
-import { checkRight, type CustomerView, type Right, RIGHTS, supportRights } from '@ledger/domain';
+import { checkRight, type CustomerView, gdapAccessRoles, isGdapInForce, type Right, RIGHTS, supportRights } from '@ledger/domain';
 import { EventStore } from '@ledger/event-store';
 import { customerViews, ReadSide } from '@ledger/read-models';
 import { Caller } from '../auth/auth.guard';
@@ -56,6 +56,23 @@ export class CustomerQueriesController {
   ) {
     const { view, evaluatedAt } = await this.view(caller, customerId, asOf);
     return { customerId, evaluatedAt, ...checkRight(view, partnerId, right, evaluatedAt) };
+  }
+
+  @QueryEndpoint(':customerId/gdap-relationships', 'The customer’s GDAP relationships: status, roles, security groups with their roles, end, origin, and the facts behind each',
+    `inForce and accessRoles are judged against the ledger’s clock: a relationship past its end gives nothing (MC-18). ${AS_OF}`)
+  async gdapRelationships(@Caller() caller: Principal, @PathId('customerId') customerId: string, @Query() asOf: AsOfQuery) {
+    const { view, evaluatedAt } = await this.view(caller, customerId, asOf);
+    const relationships = Object.values(view.gdapRelationships).map((g) => {
+      const inForce = isGdapInForce(g, evaluatedAt);
+      return { ...g, assignments: Object.values(g.assignments), inForce, accessRoles: inForce ? gdapAccessRoles(g) : [] };
+    });
+    return { customerId, evaluatedAt, relationships };
+  }
+
+  @QueryEndpoint(':customerId/transfers', 'The customer’s partner-led transfers: source, target, subscriptions, state and the facts behind each', AS_OF)
+  async transfers(@Caller() caller: Principal, @PathId('customerId') customerId: string, @Query() asOf: AsOfQuery) {
+    const { view, evaluatedAt } = await this.view(caller, customerId, asOf);
+    return { customerId, evaluatedAt, transfers: Object.values(view.transfers) };
   }
 
   /**

@@ -6,7 +6,7 @@ import { Clock } from '../clock';
 import { PathId } from '../http/ledger-id.pipe';
 import { QueryController, QueryEndpoint } from './query-controller.decorator';
 import { PartnerProfileAnswer } from './answers.dto';
-import { pageAnswer, PageQuery, PartnerCustomersQuery } from './query.dto';
+import { pageAnswer, PageQuery, PartnerCustomersQuery, PendingRequestsQuery } from './query.dto';
 import { partnerNotFound, ReadAccess } from './read-access';
 
 const DEFAULT_LIMIT = 100;
@@ -31,6 +31,14 @@ export class PartnerQueriesController {
     const limit = query.limit ?? DEFAULT_LIMIT;
     const now = this.clock.now().toISOString();
     return pageAnswer(this.readSide.query(customerViews).partnerCustomers(partnerId, query.right ?? 'support', now, { cursor: query.cursor, limit }), limit);
+  }
+
+  @QueryEndpoint(':partnerId/pending-requests', 'The partner’s GDAP requests and transfers waiting for an answer: those it sent, and transfers it must answer',
+    'Soonest to expire first. A credential bound to a partner sees its own only.')
+  pendingRequests(@Caller() caller: Principal, @PathId('partnerId') partnerId: string, @Query() query: PendingRequestsQuery) {
+    if (!this.access.mayReadPartnerBook(caller, partnerId)) partnerNotFound(partnerId);
+    const limit = query.limit ?? DEFAULT_LIMIT;
+    return pageAnswer(this.readSide.query(customerViews).pendingRequests(partnerId, { direction: query.direction, cursor: query.cursor, limit }), limit);
   }
 
   @QueryEndpoint(':providerId/reseller-customers', 'For an indirect provider: its resellers and the customers each is linked to')

@@ -30,8 +30,9 @@ export class PartnerCustomersQuery extends PageQuery {
   right?: Right;
 }
 
-export class ExpiringGrantsQuery extends PageQuery {
-  @ApiPropertyOptional({ minimum: 0, maximum: 3650, default: 30, description: 'Grants in force that end within this many days.' })
+/** Grants or GDAP relationships in force that end soon. */
+export class ExpiringQuery extends PageQuery {
+  @ApiPropertyOptional({ minimum: 0, maximum: 3650, default: 30, description: 'Those in force that end within this many days.' })
   @IsAbsentOr()
   @Type(() => Number)
   @IsInt()
@@ -39,8 +40,15 @@ export class ExpiringGrantsQuery extends PageQuery {
   @Max(3650)
   withinDays?: number;
 
-  @IsLedgerId('Only this partner’s grants.', { optional: true })
+  @IsLedgerId('Only this partner’s.', { optional: true })
   partnerId?: string;
+}
+
+export class PendingRequestsQuery extends PageQuery {
+  @ApiPropertyOptional({ enum: ['outgoing', 'incoming'], description: 'outgoing: asked by the partner; incoming: waiting for its answer. Both by default.' })
+  @IsAbsentOr()
+  @IsIn(['outgoing', 'incoming'])
+  direction?: 'outgoing' | 'incoming';
 }
 
 /** A page of a list, never silently cut: `complete` is false and `nextCursor` set when more follow. */
