@@ -23,7 +23,7 @@ interface Caller {
 /** The victim: a customer, its relationship owner and the ids of its facts. Bound callers are strangers to it. */
 const PARAMS: Record<string, string> = {
   customerId: 'contoso', partnerId: 'adatum', providerId: 'adatum', invitationId: 'inv-1', grantId: 'g-1',
-  subscriptionId: 'azure', right: 'administer', relationshipId: 'set in beforeAll',
+  subscriptionId: 'azure', right: 'administer', relationshipId: 'set in beforeAll', gdapId: 'gdap-1', assignmentId: 'as-1', transferId: 't-1',
 };
 
 /** A body for each command route that would succeed for a caller allowed to send it. A new route must add one. */
@@ -43,13 +43,30 @@ const BODIES: Record<string, object | undefined> = {
   'POST /customers/:customerId/subscriptions/:subscriptionId/cancellation': undefined,
   'POST /customers/:customerId/subscriptions/:subscriptionId/switch': { targetPartnerId: 'northwind' },
   'POST /customers/:customerId/subscriptions/:subscriptionId/term-end': undefined,
+  'POST /customers/:customerId/gdap-relationships': { partnerId: 'northwind', roles: ['Helpdesk Administrator'], durationDays: 30 },
+  'POST /customers/:customerId/gdap-relationships/established': { partnerId: 'adatum', roles: ['Helpdesk Administrator'], durationDays: 30, origin: 'default-roles' },
+  'POST /customers/:customerId/gdap-relationships/:gdapId/access-assignments': { securityGroupId: 'sg-2', roles: ['Helpdesk Administrator'] },
+  'POST /customers/:customerId/gdap-relationships/:gdapId/access-assignments/:assignmentId/removal': undefined,
+  'POST /customers/:customerId/gdap-relationships/:gdapId/approval': undefined,
+  'POST /customers/:customerId/gdap-relationships/:gdapId/auto-extend': { autoExtend: true },
+  'POST /customers/:customerId/gdap-relationships/:gdapId/request-expiry': undefined,
+  'POST /customers/:customerId/gdap-relationships/:gdapId/term-end': undefined,
+  'POST /customers/:customerId/gdap-relationships/:gdapId/termination': undefined,
+  'POST /customers/:customerId/transfers': { sourcePartnerId: 'adatum', targetPartnerId: 'northwind', subscriptionIds: ['m365'] },
+  'POST /customers/:customerId/transfers/:transferId/approval': undefined,
+  'POST /customers/:customerId/transfers/:transferId/cancellation': undefined,
+  'POST /customers/:customerId/transfers/:transferId/expiry': undefined,
+  'POST /customers/:customerId/transfers/:transferId/rejection': undefined,
   'POST /partners': { partnerId: 'newco', name: 'Newco', program: 'direct-bill', cloud: 'global' },
   'POST /partners/:partnerId/move-to-csp': { program: 'direct-bill' },
   'POST /partners/:providerId/indirect-resellers': { resellerId: 'northwind' },
 };
 
-/** What a stranger may do about the victim: a partner invites a customer it has no part in yet, as every relationship starts (MC-02). */
-const STRANGER_PARTNERS_MAY = new Set(['POST /customers/:customerId/invitations']);
+/**
+ * What a stranger may do about the victim: a partner invites a customer it has no part in yet, as every relationship starts
+ * (MC-02), or asks it for GDAP (MC-16); the customer answers.
+ */
+const STRANGER_PARTNERS_MAY = new Set(['POST /customers/:customerId/invitations', 'POST /customers/:customerId/gdap-relationships']);
 
 function concretePath(route: Route): string {
   return route.path.replace(/:(\w+)/g, (_, name: string) => {
@@ -69,7 +86,7 @@ describe('authorization matrix: every route × every kind of credential', () => 
     ledger = await TestLedger.start(undefined, undefined, undefined, { oidc: issuer.config });
     oidcService = await issuer.token({ azp: 'customer-portal', scope: 'read write', ledger_acts_for: ['customer:*'] }, { expiresIn: '1h' });
     oidcBound = await issuer.token({ azp: 'northwind-app', scope: 'read write', ledger_actor: 'partner:northwind' }, { expiresIn: '1h' });
-    for (const [partnerId, program] of [['northwind', 'direct-bill'], ['adatum', 'indirect-provider'], ['fabrikam', 'indirect-reseller']]) {
+    for (const [partnerId, program] of [['northwind', 'direct-bill'], ['adatum', 'indirect-provider'], ['fabrikam', 'indirect-reseller'], ['tailspin', 'direct-bill']]) {
       await ledger.command('/partners', { partnerId, name: partnerId, program, cloud: 'global' }).expect(201);
     }
     await ledger.command('/partners/adatum/indirect-resellers', { resellerId: 'fabrikam' }, { actor: 'partner:adatum' }).expect(201);
@@ -84,6 +101,18 @@ describe('authorization matrix: every route × every kind of credential', () => 
       { grantId: 'g-1', partnerId: 'fabrikam', roles: ['Helpdesk Administrator'], endsAt: '2026-12-01T00:00:00Z' }, { actor: 'customer:contoso' }).expect(201);
     await ledger.command('/customers/contoso/subscriptions', { subscriptionId: 'azure', kind: 'usage', channel: 'csp', partnerOfRecordId: 'adatum' },
       { actor: 'partner:adatum' }).expect(201);
+    await ledger.command('/customers/contoso/subscriptions',
+      { subscriptionId: 'm365', kind: 'license', channel: 'csp', partnerOfRecordId: 'adatum', termEndsAt: '2027-01-01T00:00:00Z', commerce: 'new-commerce' },
+      { actor: 'partner:adatum' }).expect(201);
+    await ledger.command('/customers/contoso/gdap-relationships', { gdapId: 'gdap-1', partnerId: 'adatum', roles: ['Helpdesk Administrator'], durationDays: 90 },
+      { actor: 'partner:adatum' }).expect(201);
+    await ledger.command('/customers/contoso/gdap-relationships/gdap-1/approval', undefined, { actor: 'customer:contoso' }).expect(201);
+    await ledger.command('/customers/contoso/gdap-relationships/gdap-1/access-assignments',
+      { assignmentId: 'as-1', securityGroupId: 'sg-1', roles: ['Helpdesk Administrator'] }, { actor: 'partner:adatum' }).expect(201);
+    await ledger.command('/customers/contoso/invitations', { invitationId: 'inv-2', partnerId: 'tailspin' }, { actor: 'partner:tailspin' }).expect(201);
+    await ledger.command('/customers/contoso/invitations/inv-2/acceptance', undefined, { actor: 'customer:contoso' }).expect(201);
+    await ledger.command('/customers/contoso/transfers', { transferId: 't-1', sourcePartnerId: 'adatum', targetPartnerId: 'tailspin', subscriptionIds: ['m365'] },
+      { actor: 'partner:tailspin' }).expect(201);
     await ledger.projected();
   });
 

@@ -3,6 +3,7 @@ import {
   type Cloud,
   CLOUDS,
   type CustomerView,
+  type GdapRelationshipView,
   type GrantView,
   type InvitationView,
   PARTNER_PROGRAMS,
@@ -10,6 +11,7 @@ import {
   type PartnerView,
   type RelationshipView,
   type SubscriptionView,
+  type TransferView,
 } from '@ledger/domain';
 
 const ENTRIES = (what: string) => ({ type: 'object', description: `${what}, by id.`, additionalProperties: { type: 'object' } }) as const;
@@ -31,6 +33,9 @@ export class OwnershipAnswer {
   readonly relationships: Readonly<Record<string, RelationshipView>>;
   @ApiProperty(ENTRIES('Each invitation')) readonly invitations: Readonly<Record<string, InvitationView>>;
   @ApiProperty(ENTRIES('Each delegated admin grant')) readonly grants: Readonly<Record<string, GrantView>>;
+  @ApiProperty(ENTRIES('Each GDAP relationship (see also the gdap-relationships query)'))
+  readonly gdapRelationships: Readonly<Record<string, GdapRelationshipView>>;
+  @ApiProperty(ENTRIES('Each partner-led transfer')) readonly transfers: Readonly<Record<string, TransferView>>;
 
   constructor(view: CustomerView) {
     this.customerId = view.customerId;
@@ -42,6 +47,8 @@ export class OwnershipAnswer {
     this.relationships = view.relationships;
     this.invitations = view.invitations;
     this.grants = view.grants;
+    this.gdapRelationships = view.gdapRelationships;
+    this.transfers = view.transfers;
   }
 }
 
