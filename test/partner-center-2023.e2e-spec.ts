@@ -2,6 +2,7 @@ import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import request from 'supertest';
 import { addDays } from '@ledger/domain';
+import { runCli } from '../apps/ledger-cli/src/ledger-cli';
 import { Scheduler } from '../apps/ledger/src/scheduler/scheduler';
 import { TestLedger, TOKENS } from './support/test-ledger';
 
@@ -210,5 +211,12 @@ describe('rules by effective date', () => {
     ledger = await TestLedger.start(AFTER, 'SQLite', ledger.dataDir);
     await ledger.projected();
     expect(await answers()).toEqual(live);
+
+    await ledger.stop();
+    const out: string[] = [];
+    expect(await runCli(['replay', '--data-dir', ledger.dataDir], { out: (line) => out.push(line), err: (line) => out.push(line), interactive: false, env: {} }))
+      .toBe(0);
+    expect(out[0]).toMatch(/^ok/);
+    ledger = await TestLedger.start(AFTER, 'SQLite', ledger.dataDir);
   });
 });
