@@ -144,6 +144,15 @@ export type GdapEvent =
   | GdapAccessAssigned
   | GdapAccessRemoved;
 
+export const GDAP_EVENT_TYPES: ReadonlyArray<GdapEvent['type']> = [
+  'GdapRelationshipRequested', 'GdapRelationshipApproved', 'GdapRelationshipEstablished', 'GdapRequestExpired', 'GdapAutoExtendChanged',
+  'GdapRelationshipExtended', 'GdapRelationshipExpired', 'GdapRelationshipTerminated', 'GdapAccessAssigned', 'GdapAccessRemoved',
+];
+
+export function isGdapEvent<E extends { type: string }>(event: E): event is Extract<E, GdapEvent> {
+  return (GDAP_EVENT_TYPES as readonly string[]).includes(event.type);
+}
+
 interface TransferFact<T extends string, D = object> {
   readonly type: T;
   readonly data: { customerId: string; transferId: string; sourcePartnerId: string; targetPartnerId: string } & D;

@@ -1,7 +1,7 @@
 import { assertNever } from '../shared/assert-never';
 import { putEntry, updateEntry } from '../shared/keyed-collections';
 import type { Channel, Cloud, Commerce, GdapOrigin, SubscriptionKind } from '../shared/vocabulary';
-import type { CustomerEvent, DelegatedAdminRequest, GdapEvent, TransferEvent } from './customer.events';
+import { type CustomerEvent, type DelegatedAdminRequest, type GdapEvent, isGdapEvent, type TransferEvent } from './customer.events';
 
 export interface SubscriptionState {
   readonly subscriptionId: string;
@@ -99,6 +99,9 @@ export function evolveCustomer(state: CustomerState, event: CustomerEvent): Cust
     };
   }
   if (state.status !== 'registered') return state;
+  if (isGdapEvent(event)) {
+    return putEntry(state, 'gdapRelationships', event.data.gdapId, evolveGdapRelationship(state.gdapRelationships[event.data.gdapId], event));
+  }
   switch (event.type) {
     case 'SubscriptionRecorded': {
       const { subscriptionId, kind, channel, partnerOfRecordId, termEndsAt, commerce } = event.data;
@@ -139,17 +142,6 @@ export function evolveCustomer(state: CustomerState, event: CustomerEvent): Cust
       return updateEntry(state, 'grants', event.data.grantId, { status: 'revoked' });
     case 'DelegatedAdminExpired':
       return updateEntry(state, 'grants', event.data.grantId, { status: 'expired' });
-    case 'GdapRelationshipRequested':
-    case 'GdapRelationshipApproved':
-    case 'GdapRelationshipEstablished':
-    case 'GdapRequestExpired':
-    case 'GdapAutoExtendChanged':
-    case 'GdapRelationshipExtended':
-    case 'GdapRelationshipExpired':
-    case 'GdapRelationshipTerminated':
-    case 'GdapAccessAssigned':
-    case 'GdapAccessRemoved':
-      return putEntry(state, 'gdapRelationships', event.data.gdapId, evolveGdapRelationship(state.gdapRelationships[event.data.gdapId], event));
     case 'TransferCompleted': {
       const moved = event.data.subscriptionIds.reduce((s, id) => updateEntry(s, 'subscriptions', id, { partnerOfRecordId: event.data.targetPartnerId }), state);
       return putEntry(moved, 'transfers', event.data.transferId, evolveTransfer(state.transfers[event.data.transferId], event));

@@ -1,7 +1,7 @@
 import { assertNever } from '../shared/assert-never';
 import { changeEntry, putEntry, updateEntry } from '../shared/keyed-collections';
 import type { Channel, Cloud, Commerce, SubscriptionKind } from '../shared/vocabulary';
-import type { CustomerEvent, GdapEvent, TransferEvent } from '../customer/customer.events';
+import { type CustomerEvent, GDAP_EVENT_TYPES, type GdapEvent, isGdapEvent, type TransferEvent } from '../customer/customer.events';
 import { evolveGdapRelationship, evolveTransfer, type GdapRelationshipState, type TransferState } from '../customer/customer.state';
 import type { ProjectedEvent } from './projected-event';
 
@@ -106,9 +106,7 @@ export interface CustomerView {
 export const CUSTOMER_VIEW_EVENT_TYPES: ReadonlyArray<CustomerEvent['type']> = [
   'CustomerRegistered', 'SubscriptionRecorded', 'SubscriptionCancelled', 'SubscriptionSwitched', 'LicenseTermEnded',
   'InvitationCreated', 'InvitationRevoked', 'InvitationExpired', 'RelationshipAccepted', 'RelationshipTerminated',
-  'DelegatedAdminGranted', 'DelegatedAdminRevoked', 'DelegatedAdminExpired',
-  'GdapRelationshipRequested', 'GdapRelationshipApproved', 'GdapRelationshipEstablished', 'GdapRequestExpired', 'GdapAutoExtendChanged',
-  'GdapRelationshipExtended', 'GdapRelationshipExpired', 'GdapRelationshipTerminated', 'GdapAccessAssigned', 'GdapAccessRemoved',
+  'DelegatedAdminGranted', 'DelegatedAdminRevoked', 'DelegatedAdminExpired', ...GDAP_EVENT_TYPES,
   'TransferRequested', 'TransferCompleted', 'TransferRejected', 'TransferCancelled', 'TransferExpired',
 ];
 
@@ -134,6 +132,7 @@ export function evolveCustomerView(view: CustomerView | null, event: ProjectedEv
 }
 
 function applyToRegistered(view: CustomerView, event: ProjectedEvent<CustomerEvent>): CustomerView {
+  if (isGdapEvent(event)) return applyGdap(view, event);
   const at = event.recordedAt;
   const by = event.id;
   switch (event.type) {
@@ -185,17 +184,6 @@ function applyToRegistered(view: CustomerView, event: ProjectedEvent<CustomerEve
       return updateEntry(view, 'grants', event.data.grantId, { status: 'revoked', endedAt: at, endedBy: by });
     case 'DelegatedAdminExpired':
       return updateEntry(view, 'grants', event.data.grantId, { status: 'expired', endedAt: at, endedBy: by });
-    case 'GdapRelationshipRequested':
-    case 'GdapRelationshipApproved':
-    case 'GdapRelationshipEstablished':
-    case 'GdapRequestExpired':
-    case 'GdapAutoExtendChanged':
-    case 'GdapRelationshipExtended':
-    case 'GdapRelationshipExpired':
-    case 'GdapRelationshipTerminated':
-    case 'GdapAccessAssigned':
-    case 'GdapAccessRemoved':
-      return applyGdap(view, event);
     case 'TransferCompleted': {
       const { targetPartnerId, subscriptionIds } = event.data;
       const moved = subscriptionIds.reduce((v, id) => changeEntry(v, 'subscriptions', id, (s) => move(s,

@@ -217,6 +217,16 @@ export const customerViews = documentProjection<CustomerView, CustomerEvent, Cus
         WHERE role = 'delegated-admin' AND ends_at > ? AND ends_at <= ? AND (? IS NULL OR partner_id = ?) AND (? IS NULL OR customer_id = ?)
         AND (ends_at, customer_id, ref_id) > (?, ?, ?) ORDER BY ends_at, customer_id, ref_id LIMIT ?`),
     };
+    /** A query for what is in force at `now` and ends by `until`, soonest first, by (end, customer, `idColumn`). */
+    const expiring = <R extends { customer_id: string; ends_at: string }, T>(statement: Database.Statement, idColumn: keyof R & string, toItem: (row: R) => T) =>
+      (now: string, until: string, options: { partnerId?: string; customerId?: string; cursor?: string; limit: number }): Page<T> => {
+        const [endsAt, customer, id] = decodeCursor(options.cursor, 3) ?? ['', '', ''];
+        const partnerId = options.partnerId ?? null;
+        const customerId = options.customerId ?? null;
+        const rows = statement.all(now, until, partnerId, partnerId, customerId, customerId, endsAt, customer, id, options.limit + 1) as R[];
+        return page(rows, options.limit, toItem, (row) => [row.ends_at, row.customer_id, String(row[idColumn])]);
+      };
+
     /** Tables whose rows are derived from each customer's view, rewritten when they change. */
     const derived = [
       { rowsOf: linkRows, table: 'customer_links', columns: 'customer_id, partner_id, role, ref_id, owner_id, ends_at, roles' },
@@ -271,29 +281,15 @@ export const customerViews = documentProjection<CustomerView, CustomerEvent, Cus
           return page(rows, options.limit, (row) => ({ resellerId: row.partner_id, customerId: row.customer_id, relationshipId: row.ref_id }),
             (row) => [row.partner_id, row.customer_id, row.ref_id]);
         },
-        expiringGrants(now, until, options) {
-          const [endsAt, customer, ref] = decodeCursor(options.cursor, 3) ?? ['', '', ''];
-          const partnerId = options.partnerId ?? null;
-          const customerId = options.customerId ?? null;
-          const rows = statements.expiringGrants.all(
-            now, until, partnerId, partnerId, customerId, customerId, endsAt, customer, ref, options.limit + 1,
-          ) as Array<{ customer_id: string; ref_id: string; partner_id: string; roles: string; ends_at: string }>;
-          return page(rows, options.limit, (row) => ({
+        expiringGrants: expiring(statements.expiringGrants, 'ref_id',
+          (row: { customer_id: string; ref_id: string; partner_id: string; roles: string; ends_at: string }) => ({
             customerId: row.customer_id, grantId: row.ref_id, partnerId: row.partner_id, roles: JSON.parse(row.roles) as string[], endsAt: row.ends_at,
-          }), (row) => [row.ends_at, row.customer_id, row.ref_id]);
-        },
-        expiringGdap(now, until, options) {
-          const [endsAt, customer, gdap] = decodeCursor(options.cursor, 3) ?? ['', '', ''];
-          const partnerId = options.partnerId ?? null;
-          const customerId = options.customerId ?? null;
-          const rows = statements.expiringGdap.all(
-            now, until, partnerId, partnerId, customerId, customerId, endsAt, customer, gdap, options.limit + 1,
-          ) as Array<{ customer_id: string; gdap_id: string; partner_id: string; roles: string; access_roles: string; ends_at: string; auto_extend: number }>;
-          return page(rows, options.limit, (row) => ({
+          })),
+        expiringGdap: expiring(statements.expiringGdap, 'gdap_id',
+          (row: { customer_id: string; gdap_id: string; partner_id: string; roles: string; access_roles: string; ends_at: string; auto_extend: number }) => ({
             customerId: row.customer_id, gdapId: row.gdap_id, partnerId: row.partner_id, roles: JSON.parse(row.roles) as string[],
             accessRoles: JSON.parse(row.access_roles) as string[], endsAt: row.ends_at, autoExtend: row.auto_extend === 1,
-          }), (row) => [row.ends_at, row.customer_id, row.gdap_id]);
-        },
+          })),
         pendingRequests(partnerId, options) {
           const [expiresAt, kind, customer, ref] = decodeCursor(options.cursor, 4) ?? ['', '', '', ''];
           const direction = options.direction ?? null;
