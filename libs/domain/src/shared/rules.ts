@@ -10,7 +10,7 @@ export const RULES: Readonly<Record<RuleId, string>> = {
   'MC-06': 'A CSP partner cannot sell online services to another CSP partner',
   'MC-07': 'Only the customer grants delegated admin, to an eligible CSP partner, with roles, for at most 2 years',
   'MC-08': 'Multi-partner support does not change ownership',
-  'MC-09': 'A license-based subscription is not switched before its term ends',
+  'MC-09': 'A license-based subscription does not change partner before its term ends, but by a consented new commerce transfer',
   'MC-10': 'Usage-based subscriptions from Microsoft, Advisor, Open or EA have no migration path into CSP',
   'MC-11': 'Only a usage-based subscription from a CSP partner is switched to another CSP partner',
   'MC-12': 'A switch targets a selling partner in the customer’s cloud with an accepted relationship',
