@@ -1,4 +1,5 @@
 import { accepted, granted, invited, registered, related } from '../testing/decider-spec';
+import type { CustomerEvent } from '../customer/customer.events';
 import { deadlinesOf } from '../testing/projection-spec';
 
 describe('customer deadlines (what the scheduler records)', () => {
@@ -27,5 +28,30 @@ describe('customer deadlines (what the scheduler records)', () => {
       invited('inv-1', 'direct'), accepted('inv-1', 'direct'),
     ]);
     expect(due).toEqual([{ customerId: 'contoso', kind: 'license-term-end', refId: 'm365', dueAt: '2027-09-01T00:00:00.000Z' }]);
+  });
+});
+
+describe('GDAP and transfer deadlines', () => {
+  const gdap = (type: string, data: object) => ({ type, data: { customerId: 'contoso', gdapId: 'g-1', partnerId: 'direct', ...data } }) as CustomerEvent;
+  const transfer = (type: string, data: object = {}) =>
+    ({ type, data: { customerId: 'contoso', transferId: 't-1', sourcePartnerId: 'direct', targetPartnerId: 'direct-2', ...data } }) as CustomerEvent;
+
+  it('lists a pending GDAP request’s expiry, then, once approved, the relationship’s end, moved by each extension', () => {
+    const requested = gdap('GdapRelationshipRequested', { roles: ['Helpdesk Administrator'], durationDays: 30, autoExtend: true, requestExpiresAt: '2026-05-30T00:00:00.000Z' });
+    expect(deadlinesOf([registered(), requested])).toEqual([
+      { customerId: 'contoso', kind: 'gdap-request-expiry', refId: 'g-1', dueAt: '2026-05-30T00:00:00.000Z' }]);
+    expect(deadlinesOf([registered(), requested, gdap('GdapRelationshipApproved', { endsAt: '2026-04-01T00:00:00.000Z' }),
+      gdap('GdapRelationshipExtended', { endsAt: '2026-09-28T00:00:00.000Z' })])).toEqual([
+      { customerId: 'contoso', kind: 'gdap-term-end', refId: 'g-1', dueAt: '2026-09-28T00:00:00.000Z' }]);
+  });
+
+  it('drops a relationship’s end once it expired or was terminated, and a transfer’s expiry once answered', () => {
+    expect(deadlinesOf([registered(),
+      gdap('GdapRelationshipEstablished', { roles: ['Helpdesk Administrator'], origin: 'default-roles', endsAt: '2026-04-01T00:00:00.000Z' }),
+      gdap('GdapRelationshipTerminated', { requestedBy: 'customer' }),
+      transfer('TransferRequested', { subscriptionIds: ['m365'], expiresAt: '2026-04-01T00:00:00.000Z' }),
+    ])).toEqual([{ customerId: 'contoso', kind: 'transfer-expiry', refId: 't-1', dueAt: '2026-04-01T00:00:00.000Z' }]);
+    expect(deadlinesOf([registered(), transfer('TransferRequested', { subscriptionIds: ['m365'], expiresAt: '2026-04-01T00:00:00.000Z' }),
+      transfer('TransferCompleted', { subscriptionIds: ['m365'] })])).toEqual([]);
   });
 });
