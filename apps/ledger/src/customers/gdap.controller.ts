@@ -1,5 +1,4 @@
 import { Body } from '@nestjs/common';
-import type { CommandInput, CustomerCommand } from '@ledger/domain';
 import { Envelope } from '../commands/command-envelope.decorator';
 import { CommandController, CommandEndpoint } from '../commands/command-controller.decorator';
 import type { CommandEnvelope } from '../commands/command-runner';
@@ -66,6 +65,6 @@ export class GdapController {
   }
 
   private onGdap(type: OnGdap, customerId: string, gdapId: string, envelope: CommandEnvelope) {
-    return this.commands.customer({ type, data: { customerId, gdapId } } as CommandInput<CustomerCommand>, envelope);
+    return this.commands.customer({ type, data: { customerId, gdapId } }, envelope);
   }
 }

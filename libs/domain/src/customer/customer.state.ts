@@ -1,5 +1,6 @@
 import { assertNever } from '../shared/assert-never';
 import { putEntry, updateEntry } from '../shared/keyed-collections';
+import { isBefore } from '../shared/time';
 import type { Channel, Cloud, Commerce, GdapOrigin, SubscriptionKind } from '../shared/vocabulary';
 import { type CustomerEvent, type DelegatedAdminRequest, type GdapEvent, isGdapEvent, type TransferEvent } from './customer.events';
 
@@ -157,7 +158,7 @@ export function evolveCustomer(state: CustomerState, event: CustomerEvent): Cust
 }
 
 /** One GDAP relationship's evolve, shared by the customer's state and its read model. */
-export function evolveGdapRelationship<G extends GdapRelationshipState>(current: G | undefined, event: GdapEvent): GdapRelationshipState {
+export function evolveGdapRelationship(current: GdapRelationshipState | undefined, event: GdapEvent): GdapRelationshipState {
   const { gdapId, partnerId } = event.data;
   if (event.type === 'GdapRelationshipRequested') {
     const { roles, durationDays, autoExtend, requestExpiresAt } = event.data;
@@ -216,7 +217,12 @@ export function evolveTransfer(current: TransferState | undefined, event: Transf
 
 /** A GDAP relationship gives rights while it is active and its end has not come (MC-18). */
 export function isGdapInForce(relationship: Pick<GdapRelationshipState, 'status' | 'endsAt'>, now: string): boolean {
-  return relationship.status === 'active' && relationship.endsAt !== null && Date.parse(now) < Date.parse(relationship.endsAt);
+  return relationship.status === 'active' && relationship.endsAt !== null && isBefore(now, relationship.endsAt);
+}
+
+/** A delegated admin grant gives rights while it is recorded active and its end has not come (MC-15): judged at `now`. */
+export function isGrantInForce(grant: Pick<GrantState, 'status' | 'endsAt'>, now: string): boolean {
+  return grant.status === 'active' && isBefore(now, grant.endsAt);
 }
 
 /** Active relationships the partner owns with this customer (MC-05, MC-15). */

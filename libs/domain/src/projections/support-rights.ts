@@ -1,6 +1,6 @@
 import type { RuleId } from '../shared/ledger-error';
 import { isBefore } from '../shared/time';
-import { isGdapInForce } from '../customer/customer.state';
+import { isGdapInForce, isGrantInForce } from '../customer/customer.state';
 import type { CustomerView, GdapRelationshipView, GrantView, RelationshipView } from './customer-view';
 
 export const RIGHTS = ['transact', 'provision', 'support', 'administer'] as const;
@@ -32,11 +32,6 @@ export interface RightCheck {
   readonly right: Right;
   readonly allowed: boolean;
   readonly reasons: readonly RightReason[];
-}
-
-/** A grant gives rights while it is recorded active and its end has not come (MC-15): judged at `now`. */
-export function isGrantInForce(grant: Pick<GrantView, 'status' | 'endsAt'>, now: string): boolean {
-  return grant.status === 'active' && isBefore(now, grant.endsAt);
 }
 
 interface Basis {

@@ -3,10 +3,9 @@ import { permitActor, requirePartner } from '../../shared/parties';
 import { requireInForce } from '../../shared/policy';
 import { addDays } from '../../shared/time';
 import { type CommandOf, type GdapOrigin, isCspProgram } from '../../shared/vocabulary';
-import { isGrantInForce } from '../../projections/support-rights';
 import { checkGdapTerms, requireSameCloud } from '../customer.guards';
 import { type CustomerCommandHandler, registeredCustomer } from '../customer.handler';
-import { ownedActiveRelationships, type RegisteredCustomer } from '../customer.state';
+import { isGrantInForce, ownedActiveRelationships, type RegisteredCustomer } from '../customer.state';
 
 export type EstablishGdapRelationship = CommandOf<'EstablishGdapRelationship', {
   customerId: string;
