@@ -5,7 +5,7 @@ import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
 import { EventStore, RefusalLog } from '@ledger/event-store';
 import { ReadSide } from '@ledger/read-models';
-import { eventStoreDbAvailability, eventStoreDbForTests } from '../../libs/event-store/src/testing/eventstoredb-target';
+import { eventStoreDbForTests, stopEventStoreDbForTests } from './eventstoredb/target';
 import { createLedgerApp } from '../../apps/ledger/src/app';
 import { type LedgerConfig, loadConfig, type TokenDefinition } from '../../apps/ledger/src/config/ledger-config';
 import { MovableClock } from '../../apps/ledger/src/testing/movable-clock';
@@ -47,14 +47,12 @@ const DEFINITIONS: TokenDefinition[] = [
 export type TestStore = 'SQLite' | 'EventStoreDB';
 
 /**
- * The stores end-to-end tests run on here: always SQLite; EventStoreDB too where a server or a container
- * engine is (otherwise one line says why not).
+ * The stores an end-to-end test file runs on: SQLite, and EventStoreDB (the server EVENTSTORE_CONNECTION_STRING
+ * names, or the in-process test server, stopped after the file). Called where the file declares its tests.
  */
 export function testStores(): TestStore[] {
-  const availability = eventStoreDbAvailability();
-  if (availability.available) return ['SQLite', 'EventStoreDB'];
-  console.warn(`End-to-end story on EventStoreDB skipped: ${availability.reason}.`);
-  return ['SQLite'];
+  afterAll(stopEventStoreDbForTests);
+  return ['SQLite', 'EventStoreDB'];
 }
 
 export interface CommandOptions {

@@ -1,9 +1,7 @@
 import {
-  BACKWARDS,
   END,
   EventStoreDBClient,
   FORWARDS,
-  type ReadPosition,
   START,
   StreamNotFoundError,
   streamNameFilter,
@@ -27,6 +25,7 @@ import {
   toPortError,
   toRecordedEvent,
 } from './esdb-mapping';
+import { type FilteredRead, readAllFiltered } from './filtered-read';
 import { type BackoffOptions, backoffDelay, ResubscribingSubscription } from './resubscribing-subscription';
 
 export interface EventStoreDbOptions {
@@ -37,12 +36,13 @@ export interface EventStoreDbOptions {
   /** Attempts of an append that meets an outage or a lost leader (the same event ids make a retry safe). */
   readonly appendAttempts?: number;
   readonly backoff?: BackoffOptions;
-  /** How far back headPosition looks for the ledger's last event, and how far countEventsAfter counts. */
-  readonly scanLimit?: number;
+  /** How far countEventsAfter counts (default 10,000): a longer lag reads as this many events. */
+  readonly countLimit?: number;
   readonly onResubscribe?: (error: unknown, delayMs: number, after: Position | undefined) => void;
 }
 
-const PAGE = 500;
+/** How long a count of the events after one position is answered again without a read. */
+const COUNT_CACHE_MS = 1000;
 
 /**
  * The event store port on EventStoreDB / KurrentDB, for a cluster. Appends use the exact expected revision
@@ -54,6 +54,7 @@ export class EventStoreDbEventStore extends EventStore {
   readonly client: EventStoreDBClient;
   private readonly prefixes: readonly string[];
   private readonly subscriptions = new Set<EventSubscription>();
+  private readonly counted = new Map<string, { at: number; count: Promise<number> }>();
 
   constructor(private readonly options: EventStoreDbOptions) {
     super();
@@ -69,6 +70,7 @@ export class EventStoreDbEventStore extends EventStore {
     options: { expectedRevision: ExpectedRevision },
   ): Promise<AppendResult> {
     const attempts = this.options.appendAttempts ?? 5;
+    this.counted.clear();
     for (let attempt = 1; ; attempt += 1) {
       try {
         const result = await this.client.appendToStream(stream, events.map(toEventData), {
@@ -103,32 +105,19 @@ export class EventStoreDbEventStore extends EventStore {
   }
 
   override async readAll(options: ReadAllOptions): Promise<RecordedEvent[]> {
-    try {
-      return await this.readAllPages(options);
-    } catch (error) {
-      throw toPortError(error, '$all', 'any');
-    }
+    // A forward read of $all includes the event at its position; the port's `after` excludes it.
+    const events = await this.read({ from: options.after ?? START, direction: 'forwards', maxCount: options.maxCount + (options.after ? 1 : 0) });
+    const after = options.after;
+    return (after ? events.filter((event) => comparePositions(event.position, after) > 0) : events).slice(0, options.maxCount);
   }
 
-  private async readAllPages(options: ReadAllOptions): Promise<RecordedEvent[]> {
-    const events: RecordedEvent[] = [];
-    let from: ReadPosition = options.after ?? START;
-    for (;;) {
-      let read = 0;
-      let last: Position | undefined;
-      for await (const resolved of this.client.readAll({ fromPosition: from, maxCount: PAGE, direction: FORWARDS })) {
-        read += 1;
-        const event = toRecordedEvent(resolved);
-        if (!event) continue;
-        last = event.position;
-        // $all reads start at the given position, inclusive; the port's `after` is exclusive.
-        if (options.after && comparePositions(event.position, options.after) <= 0) continue;
-        if (!isLedgerStream(event.stream, this.prefixes)) continue;
-        events.push(event);
-        if (events.length >= options.maxCount) return events;
-      }
-      if (read < PAGE || !last) return events;
-      from = last;
+  /** A read of `$all` the server filters to the ledger's streams. */
+  private async read(read: Omit<FilteredRead, 'prefixes'>): Promise<RecordedEvent[]> {
+    try {
+      return (await readAllFiltered(this.client, { ...read, prefixes: this.prefixes }))
+        .filter((event) => isLedgerStream(event.stream, this.prefixes));
+    } catch (error) {
+      throw toPortError(error, '$all', 'any');
     }
   }
 
@@ -153,24 +142,26 @@ export class EventStoreDbEventStore extends EventStore {
     return subscription;
   }
 
+  /** The ledger's last event, read backwards from the end with the server's filter: one event on the wire. */
   override async headPosition(): Promise<Position | undefined> {
-    try {
-      return await this.scanForHead();
-    } catch (error) {
-      throw toPortError(error, '$all', 'any');
-    }
+    const [last] = await this.read({ from: END, direction: 'backwards', maxCount: 1 });
+    return last?.position;
   }
 
-  private async scanForHead(): Promise<Position | undefined> {
-    for await (const resolved of this.client.readAll({ fromPosition: END, direction: BACKWARDS, maxCount: this.options.scanLimit ?? 10_000 })) {
-      const event = toRecordedEvent(resolved);
-      if (event && isLedgerStream(event.stream, this.prefixes)) return event.position;
-    }
-    return undefined;
-  }
-
-  override async countEventsAfter(after?: Position): Promise<number> {
-    return (await this.readAll({ after, maxCount: this.options.scanLimit ?? 1_000_000 })).length;
+  /**
+   * The ledger's events after a position, counted up to `countLimit` (default 10,000; a lag past it reads as
+   * the limit): the server filters, but counting still reads the events, so the count is bounded, and
+   * answers for the same position are shared for a second (readiness probes and metrics scrapes).
+   */
+  override countEventsAfter(after?: Position): Promise<number> {
+    const key = after ? `${after.commit}.${after.prepare}` : 'start';
+    const cached = this.counted.get(key);
+    if (cached && Date.now() - cached.at < COUNT_CACHE_MS) return cached.count;
+    const count = this.readAll({ after, maxCount: this.options.countLimit ?? 10_000 }).then((events) => events.length);
+    count.catch(() => this.counted.delete(key));
+    this.counted.clear();
+    this.counted.set(key, { at: Date.now(), count });
+    return count;
   }
 
   override async close(): Promise<void> {
