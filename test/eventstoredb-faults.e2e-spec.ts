@@ -1,4 +1,10 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import request from 'supertest';
+import { EventStoreDbEventStore, type RecordedEvent } from '@ledger/event-store';
+import { ReadModelStore, ReadSide } from '@ledger/read-models';
+import { writeHistory } from '../libs/read-models/src/testing/history-generator';
 import { EventStoreDbTestServer } from './support/eventstoredb/test-server';
 import { TestLedger, TOKENS } from './support/test-ledger';
 
@@ -57,4 +63,93 @@ describe('the ledger on EventStoreDB under faults', () => {
     await ledger.projected();
     await http.get('/partners/northwind').set('Authorization', `Bearer ${TOKENS.admin}`).expect(200);
   });
+});
+
+describe('the projector on EventStoreDB while its subscription is cut', () => {
+  const DROPS = 20;
+  let server: EventStoreDbTestServer;
+  let store: EventStoreDbEventStore;
+  let dir: string;
+
+  beforeEach(async () => {
+    server = await EventStoreDbTestServer.start();
+    store = new EventStoreDbEventStore({ connection: server.connectionString, backoff: { initialDelayMs: 5, maxDelayMs: 50, factor: 2, jitter: 0.5 } });
+    dir = mkdtempSync(join(tmpdir(), 'ledger-drops-'));
+  });
+
+  afterEach(async () => {
+    await store.close();
+    await server.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  async function allEvents(): Promise<RecordedEvent[]> {
+    const events: RecordedEvent[] = [];
+    for (let page = await store.readAll({ maxCount: 1000 }); page.length > 0;
+      page = await store.readAll({ after: page[page.length - 1].position, maxCount: 1000 })) events.push(...page);
+    return events;
+  }
+
+  it(`applies every event of a 10,000-event load once across ${DROPS} drops at random points, and equals a clean rebuild`, async () => {
+    const resubscribed: unknown[] = [];
+    const delivered: string[] = [];
+    // The drops fall where a seeded random walk over the load says, whenever the writer gets there.
+    let seed = 20_261_122;
+    const random = () => ((seed = (seed * 48_271) % 2_147_483_647) / 2_147_483_647);
+    const points = Array.from({ length: DROPS }, () => Math.floor(random() * 10_000)).sort((a, b) => a - b);
+    let appended = 0;
+    const observed = new Proxy(store, {
+      get: (target, name, receiver) => {
+        if (name === 'appendToStream') {
+          return async (...args: Parameters<EventStoreDbEventStore['appendToStream']>) => {
+            const result = await target.appendToStream(...args);
+            appended += args[1].length;
+            // A drop counts only when it cut a live subscription (not one waiting to resubscribe).
+            while (points.length && appended >= points[0] && server.dropSubscriptions() > 0) resubscribed.push(points.shift());
+            return result;
+          };
+        }
+        if (name === 'subscribeToAll') {
+          return (...args: Parameters<EventStoreDbEventStore['subscribeToAll']>) => {
+            const subscription = target.subscribeToAll(...args);
+            return {
+              close: () => subscription.close(),
+              async *[Symbol.asyncIterator]() {
+                for await (const event of subscription) {
+                  delivered.push(event.id);
+                  yield event;
+                }
+              },
+            };
+          };
+        }
+        return Reflect.get(target, name, receiver);
+      },
+    });
+    const side = new ReadSide(observed, { file: join(dir, 'read.sqlite'), batchSize: 200 });
+    side.start();
+
+    const written = await writeHistory(observed, { partners: 60, customers: 1400, secondsBetweenCommands: 3600 }, 1);
+    while (points.length) {
+      if (server.dropSubscriptions() > 0) resubscribed.push(points.shift());
+      else await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+
+    const head = await store.headPosition();
+    await expect(side.waitFor(head!, 30_000)).resolves.toBe(true);
+    expect(written).toBeGreaterThanOrEqual(10_000);
+    expect(resubscribed).toHaveLength(DROPS);
+    // Delivered once each by the subscription across its drops, and applied once each.
+    expect(delivered).toHaveLength(written);
+    expect(new Set(delivered).size).toBe(written);
+    expect(side.store.checkpoint()?.eventsSeen).toBe(written);
+
+    const clean = new ReadModelStore(join(dir, 'clean.sqlite'));
+    const all = await allEvents();
+    expect(all).toHaveLength(written);
+    for (let i = 0; i < all.length; i += 777) clean.apply(all.slice(i, i + 777));
+    expect([...side.store.dump()]).toEqual([...clean.dump()]);
+    clean.close();
+    await side.stop();
+  }, 120_000);
 });

@@ -1,4 +1,3 @@
-import { once } from 'node:events';
 import { randomUUID } from 'node:crypto';
 import {
   Metadata,
@@ -468,6 +467,12 @@ export class EventStoreDbTestServer {
   private async send(call: ServerWritableStream<ReadReq, ReadResp>, message: ReadResp): Promise<void> {
     if (message.hasEvent()) this.eventsSent += 1;
     if (call.write(message)) return;
-    await Promise.race([once(call, 'drain'), once(call, 'cancelled'), once(call, 'close')]);
+    await new Promise<void>((resolve) => {
+      const done = () => {
+        for (const event of ['drain', 'cancelled', 'close']) call.off(event, done);
+        resolve();
+      };
+      for (const event of ['drain', 'cancelled', 'close']) call.on(event, done);
+    });
   }
 }

@@ -26,10 +26,19 @@ function flakySource(total: number, dropAfter: number, failure: () => Error, ope
   };
 }
 
+/** The default backoff without its jitter, so the delays can be stated. */
+const STEADY = { initialDelayMs: 100, maxDelayMs: 10_000, factor: 2 };
+
 describe('resubscribing subscription', () => {
   it('backs off exponentially, capped', () => {
     const options = { initialDelayMs: 100, maxDelayMs: 1000, factor: 2 };
     expect([1, 2, 3, 4, 5, 6].map((a) => backoffDelay(a, options))).toEqual([100, 200, 400, 800, 1000, 1000]);
+  });
+
+  it('leaves up to the jitter of each delay to chance, so replicas do not come back in step', () => {
+    const options = { initialDelayMs: 100, maxDelayMs: 1000, factor: 2, jitter: 0.5 };
+    expect([0, 0.5, 0.999].map((r) => backoffDelay(3, options, () => r))).toEqual([400, 300, 200]);
+    expect(backoffDelay(9, options, () => 1)).toBe(500);
   });
 
   it('resubscribes after a drop from the last position it delivered: nothing lost, nothing twice', async () => {
@@ -37,6 +46,7 @@ describe('resubscribing subscription', () => {
     const delays: number[] = [];
     const subscription = new ResubscribingSubscription(flakySource(10, 4, () => new Dropped('consumer too slow'), opened), undefined, {
       isRetryable: (error) => error instanceof Dropped,
+      backoff: STEADY,
       onResubscribe: (_, delay) => delays.push(delay),
       sleep: async () => undefined,
     });
@@ -66,7 +76,7 @@ describe('resubscribing subscription', () => {
       };
     };
     const subscription = new ResubscribingSubscription(source, { commit: 50n, prepare: 50n }, {
-      isRetryable: (error) => error instanceof Dropped, onResubscribe: (_, d) => delays.push(d), sleep: async () => undefined,
+      isRetryable: (error) => error instanceof Dropped, backoff: STEADY, onResubscribe: (_, d) => delays.push(d), sleep: async () => undefined,
     });
     for await (const e of subscription) {
       expect(e.id).toBe('e6');

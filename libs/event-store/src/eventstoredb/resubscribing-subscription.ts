@@ -5,13 +5,19 @@ export interface BackoffOptions {
   readonly initialDelayMs: number;
   readonly maxDelayMs: number;
   readonly factor: number;
+  /**
+   * How much of each delay is left to chance (0 to 1; none when absent): replicas that lost the same node
+   * then come back at different moments instead of all at once.
+   */
+  readonly jitter?: number;
 }
 
-export const DEFAULT_BACKOFF: BackoffOptions = { initialDelayMs: 100, maxDelayMs: 10_000, factor: 2 };
+export const DEFAULT_BACKOFF: BackoffOptions = { initialDelayMs: 100, maxDelayMs: 10_000, factor: 2, jitter: 0.5 };
 
-/** The wait before the `attempt`-th resubscription (1-based): exponential, capped. */
-export function backoffDelay(attempt: number, options: BackoffOptions = DEFAULT_BACKOFF): number {
-  return Math.min(options.maxDelayMs, options.initialDelayMs * options.factor ** Math.max(0, attempt - 1));
+/** The wait before the `attempt`-th retry (1-based): exponential, capped, shortened by up to `jitter` of itself. */
+export function backoffDelay(attempt: number, options: BackoffOptions = DEFAULT_BACKOFF, random: () => number = Math.random): number {
+  const delay = Math.min(options.maxDelayMs, options.initialDelayMs * options.factor ** Math.max(0, attempt - 1));
+  return Math.round(delay * (1 - (options.jitter ?? 0) * random()));
 }
 
 /** One live subscription of the underlying client, from a position (exclusive). */
