@@ -38,7 +38,10 @@ export interface TestServerFaults {
   unavailable: boolean;
   /** Every call waits this long before it is served: a slow node or a congested network. */
   delayMs: number;
-  /** Every call is answered "not-leader" with this node as the leader (`RpcExceptions.LeaderInfo`). */
+  /**
+   * This node is a follower and names that one as the leader (`RpcExceptions.LeaderInfo`): appends, and
+   * reads that ask for the leader (`requires-leader`), are answered "not-leader"; other reads are served.
+   */
   notLeader?: { readonly host: string; readonly port: number };
   /** The next appends are written, and then their calls fail UNAVAILABLE: an outcome the client cannot know. */
   failAfterWrite: number;
@@ -242,12 +245,12 @@ export class EventStoreDbTestServer {
         .setFeaturesList(method === 'read' ? ['all', 'position', 'events', 'filter'] : [])));
   }
 
-  /** Applies the faults every call meets before it is served. */
-  private async admit(): Promise<void> {
+  /** Applies the faults every call meets before it is served; `needsLeader` for writes and leader-only reads. */
+  private async admit(needsLeader = false): Promise<void> {
     if (this.faults.delayMs > 0) await new Promise((resolve) => setTimeout(resolve, this.faults.delayMs));
     if (this.faults.unavailable) throw fail(status.UNAVAILABLE, 'Server Is Not Ready');
     const leader = this.faults.notLeader;
-    if (leader) {
+    if (leader && needsLeader) {
       const metadata = new Metadata();
       metadata.set('exception', 'not-leader');
       metadata.set('leader-endpoint-host', leader.host);
@@ -269,7 +272,7 @@ export class EventStoreDbTestServer {
 
   private async append(call: ServerReadableStream<AppendReq, AppendResp>, callback: sendUnaryData<AppendResp>): Promise<void> {
     try {
-      await this.admit();
+      await this.admit(true);
       let options: AppendReq.Options | undefined;
       const events: ProposedEvent[] = [];
       for await (const message of call as AsyncIterable<AppendReq>) {
@@ -310,24 +313,32 @@ export class EventStoreDbTestServer {
    */
   private async batch(call: ServerDuplexStream<BatchAppendReq, BatchAppendResp>): Promise<void> {
     const pending = new Map<string, { options: BatchAppendReq.Options; events: ProposedEvent[] }>();
-    try {
-      await this.admit();
-      for await (const request of call as AsyncIterable<BatchAppendReq>) {
+    let ended = false;
+    // Requests are served one after another, in the order they came; the first failure ends the call.
+    let served = this.admit(true);
+    const end = (error?: unknown) => {
+      if (ended) return;
+      ended = true;
+      if (error) call.emit('error', error);
+      else call.end();
+    };
+    call.on('data', (request: BatchAppendReq) => {
+      served = served.then(async () => {
+        if (ended) return;
         // A fault that starts while the call is open ends the call, as the node's going away would.
-        await this.admit();
+        await this.admit(true);
         const correlation = request.getCorrelationId()!;
         const key = uuidOf(correlation);
         const entry = pending.get(key) ?? { options: request.getOptions()!, events: [] };
         entry.events.push(...request.getProposedMessagesList().map(toProposedEvent));
         pending.set(key, entry);
-        if (!request.getIsFinal()) continue;
+        if (!request.getIsFinal()) return;
         pending.delete(key);
         call.write(this.batchResponse(correlation, entry.options, entry.events));
-      }
-      call.end();
-    } catch (error) {
-      call.emit('error', error);
-    }
+      }).catch(end);
+    });
+    call.on('end', () => void served.then(() => end(), end));
+    await served.catch(end);
   }
 
   private batchResponse(correlation: UUID, options: BatchAppendReq.Options, events: readonly ProposedEvent[]): BatchAppendResp {
@@ -362,7 +373,7 @@ export class EventStoreDbTestServer {
 
   private async read(call: ServerWritableStream<ReadReq, ReadResp>): Promise<void> {
     try {
-      await this.admit();
+      await this.admit(call.metadata.get('requires-leader')[0] === 'true');
       const options = call.request.getOptions()!;
       if (options.hasSubscription()) {
         if (!options.hasAll()) throw fail(status.UNIMPLEMENTED, 'Stream subscriptions are not served by the test server');
