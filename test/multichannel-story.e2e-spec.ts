@@ -1,3 +1,4 @@
+import { verifyLog } from '@ledger/event-store';
 import { TestLedger, testStores } from './support/test-ledger';
 
 /**
@@ -121,5 +122,11 @@ describe.each(testStores())('a multichannel story through the command API, on %s
       recordedAt: '2026-03-01T09:00:00.000Z',
     });
     expect(typeof invited.metadata.correlationId).toBe('string');
+  });
+
+  it('keeps every stream’s hash chain intact, as the auditor recomputes it from the store', async () => {
+    const report = await verifyLog(ledger.store);
+    expect(report.brokenLink).toBeUndefined();
+    expect(report.eventsChecked).toBeGreaterThanOrEqual(11);
   });
 });

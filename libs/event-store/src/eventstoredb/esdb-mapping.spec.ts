@@ -49,6 +49,17 @@ describe('EventStoreDB mapping', () => {
     });
   });
 
+  it('names the correlation and causation ids as KurrentDB does on the server, and as the ledger hashed them when read back', () => {
+    const metadata = { commandId: 'c1', correlationId: 'corr-1', causationId: 'c1' };
+    const written = toEventData({ id: 'e1', type: 'CustomerRegistered', schemaVersion: 1, data: {}, metadata });
+    expect(written.metadata).toEqual({ commandId: 'c1', $correlationId: 'corr-1', $causationId: 'c1', [SCHEMA_VERSION_KEY]: 1 });
+
+    const read = toRecordedEvent(resolved({ metadata: written.metadata }));
+    expect(read?.metadata).toEqual(metadata);
+    // An event written before the renaming reads as it was written.
+    expect(toRecordedEvent(resolved({ metadata: { correlationId: 'old', [SCHEMA_VERSION_KEY]: 1 } }))?.metadata).toEqual({ correlationId: 'old' });
+  });
+
   it('passes over links, binary events and events without a position', () => {
     expect(toRecordedEvent({ link: resolved().event } as unknown as AllStreamResolvedEvent)).toBeUndefined();
     expect(toRecordedEvent(resolved({ isJson: false }))).toBeUndefined();

@@ -27,12 +27,34 @@ export const SCHEMA_VERSION_KEY = 'ledger:schemaVersion';
 /** The ledger's streams: `$all` reads and subscriptions keep to these name prefixes. */
 export const LEDGER_STREAM_PREFIXES: readonly string[] = ['partner-', 'customer-'];
 
+/**
+ * The ledger's metadata keys that KurrentDB knows by other names: its `$by_correlation_id` projection and its
+ * UI follow `$correlationId` and `$causationId`. They are renamed on the way in and back on the way out, so
+ * the metadata the ledger hashed is the metadata it reads (and events written before keep their names).
+ */
+const SERVER_METADATA_NAMES: ReadonlyArray<readonly [ledger: string, server: string]> = [
+  ['correlationId', '$correlationId'],
+  ['causationId', '$causationId'],
+];
+
+function renamed(metadata: Readonly<Record<string, unknown>>, from: 0 | 1): Record<string, unknown> {
+  const out = { ...metadata };
+  for (const names of SERVER_METADATA_NAMES) {
+    const [source, target] = from === 0 ? names : [names[1], names[0]];
+    if (source in out) {
+      out[target] = out[source];
+      delete out[source];
+    }
+  }
+  return out;
+}
+
 export function toEventData(event: EventToAppend) {
   return jsonEvent({
     id: event.id,
     type: event.type,
     data: event.data as Record<string, unknown>,
-    metadata: { ...event.metadata, [SCHEMA_VERSION_KEY]: event.schemaVersion },
+    metadata: { ...renamed(event.metadata, 0), [SCHEMA_VERSION_KEY]: event.schemaVersion },
   });
 }
 
@@ -67,7 +89,7 @@ export function toRecordedEvent(resolved: ResolvedEvent | AllStreamResolvedEvent
     type: event.type,
     schemaVersion: typeof schemaVersion === 'number' ? schemaVersion : 1,
     data: event.data,
-    metadata,
+    metadata: renamed(metadata, 1),
   };
 }
 
