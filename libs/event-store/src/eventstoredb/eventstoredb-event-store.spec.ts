@@ -11,7 +11,7 @@ describeEventStoreContract(`EventStoreDB (${eventStoreDbTargetName()})`, async (
   const { connectionString } = await eventStoreDbForTests();
   const store = new EventStoreDbEventStore({ connection: connectionString, streamPrefixes: ['contract_'] });
   return { store, dispose: () => store.close() };
-}, { uniqueEventIdsAcrossStreams: false });
+});
 
 if (!process.env.EVENTSTORE_CONNECTION_STRING) {
   // Servers before 21.10 offer no BatchAppend, and the client then appends with Streams.Append: both paths hold.
@@ -24,7 +24,7 @@ if (!process.env.EVENTSTORE_CONNECTION_STRING) {
   describeEventStoreContract('EventStoreDB without BatchAppend (the in-process test server)', async () => {
     const store = new EventStoreDbEventStore({ connection: legacy.connectionString, streamPrefixes: ['contract_'] });
     return { store, dispose: () => store.close() };
-  }, { uniqueEventIdsAcrossStreams: false });
+  });
 }
 
 /** Faults only the in-process test server can be told to make. */

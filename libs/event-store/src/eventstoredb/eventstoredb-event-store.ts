@@ -2,12 +2,17 @@ import {
   END,
   EventStoreDBClient,
   FORWARDS,
+  jsonEvent,
+  NO_STREAM,
   START,
   StreamNotFoundError,
   streamNameFilter,
+  WrongExpectedVersionError,
 } from '@eventstore/db-client';
+import { eventIdFor } from '../event-ids';
 import {
   type AppendResult,
+  DuplicateEventIdError,
   EventStore,
   type EventSubscription,
   type EventToAppend,
@@ -41,6 +46,9 @@ export interface EventStoreDbOptions {
   readonly onResubscribe?: (error: unknown, delayMs: number, after: Position | undefined) => void;
 }
 
+/** The streams that hold which stream each event id was first appended to (outside the ledger's prefixes). */
+export const EVENT_ID_CLAIM_PREFIX = 'ledger_event_id-';
+
 /** How long a count of the events after one position is answered again without a read. */
 const COUNT_CACHE_MS = 1000;
 
@@ -69,15 +77,45 @@ export class EventStoreDbEventStore extends EventStore {
     events: readonly EventToAppend[],
     options: { expectedRevision: ExpectedRevision },
   ): Promise<AppendResult> {
-    const attempts = this.options.appendAttempts ?? 5;
     this.counted.clear();
+    await this.retried(stream, options.expectedRevision, () => this.claim(stream, events));
+    return this.retried(stream, options.expectedRevision, async () => {
+      const result = await this.client.appendToStream(stream, events.map(toEventData), {
+        expectedRevision: toAppendExpectedRevision(options.expectedRevision),
+      });
+      if (!result.position) throw new Error(`EventStoreDB returned no position for the append to ${stream}`);
+      return { nextRevision: result.nextExpectedRevision, position: { ...result.position } };
+    });
+  }
+
+  /**
+   * Claims an append's first event id for its stream, so that an id names one event in the whole store as
+   * on SQLite (the server deduplicates ids within a stream only): a claim stream per id holds the stream it
+   * was first appended to. A second claim for the same stream is a retry (the claim event's id is derived
+   * from both, so the server takes it as one); a claim for another stream finds the first and is refused.
+   * The ledger derives all of a command's event ids from its key, so the first id stands for the command.
+   */
+  private async claim(stream: string, events: readonly EventToAppend[]): Promise<void> {
+    if (!events.length) return;
+    const id = events[0].id;
+    const claimStream = `${EVENT_ID_CLAIM_PREFIX}${id}`;
+    try {
+      await this.client.appendToStream(claimStream, jsonEvent({ id: eventIdFor(`${stream}\n${id}`, 0), type: 'EventIdClaimed', data: { stream } }), {
+        expectedRevision: NO_STREAM,
+      });
+    } catch (error) {
+      if (!(error instanceof WrongExpectedVersionError)) throw error;
+      const [first] = await this.readStream(claimStream);
+      if ((first?.data as { stream?: unknown } | undefined)?.stream !== stream) throw new DuplicateEventIdError(id);
+    }
+  }
+
+  /** Runs a call to the server, again after an outage or a lost leader (the same ids make a retry safe). */
+  private async retried<T>(stream: string, expected: ExpectedRevision, call: () => Promise<T>): Promise<T> {
+    const attempts = this.options.appendAttempts ?? 5;
     for (let attempt = 1; ; attempt += 1) {
       try {
-        const result = await this.client.appendToStream(stream, events.map(toEventData), {
-          expectedRevision: toAppendExpectedRevision(options.expectedRevision),
-        });
-        if (!result.position) throw new Error(`EventStoreDB returned no position for the append to ${stream}`);
-        return { nextRevision: result.nextExpectedRevision, position: { ...result.position } };
+        return await call();
       } catch (error) {
         // A lost leader or an outage: the client reconnects (to the leader, with node preference leader),
         // and the same event ids make the retry idempotent on the server.
@@ -85,7 +123,7 @@ export class EventStoreDbEventStore extends EventStore {
           await new Promise((resolve) => setTimeout(resolve, backoffDelay(attempt, this.options.backoff)));
           continue;
         }
-        throw toPortError(error, stream, options.expectedRevision);
+        throw toPortError(error, stream, expected);
       }
     }
   }
