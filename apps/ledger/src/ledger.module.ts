@@ -9,7 +9,7 @@ import { LoggerModule } from 'nestjs-pino';
 import { pino } from 'pino';
 import { pinoHttp } from 'pino-http';
 import {
-  ChainedEventStore, ensurePrivateDirectory, EventStore, EventStoreDbEventStore, MerkleLog, RefusalLog, SqliteEventStore, SqliteRefusalLog,
+  ChainedEventStore, ensurePrivateDirectory, EventStore, EventStoreDbEventStore, EventStoreDbRefusalLog, MerkleLog, RefusalLog, SqliteEventStore, SqliteRefusalLog,
 } from '@ledger/event-store';
 import { damagedCopyOf, ReadSide } from '@ledger/read-models';
 import { AuditController } from './audit/audit.controller';
@@ -154,6 +154,8 @@ export class LedgerModule {
         {
           provide: RefusalLog,
           useFactory: () => {
+            // On a cluster the refusals live in its log, so every replica answers a retried refusal alike.
+            if (config.eventStoreUrl) return new EventStoreDbRefusalLog(config.eventStoreUrl);
             ensurePrivateDirectory(config.dataDir);
             return new SqliteRefusalLog(join(config.dataDir, 'refusals.sqlite'));
           },

@@ -6,6 +6,7 @@ export * from './refusal-log';
 export * from './sqlite/sqlite-refusal-log';
 export * from './sqlite/private-files';
 export * from './eventstoredb/eventstoredb-event-store';
+export * from './eventstoredb/eventstoredb-refusal-log';
 export * from './eventstoredb/esdb-mapping';
 export * from './eventstoredb/resubscribing-subscription';
 export * from './hash-chain';
