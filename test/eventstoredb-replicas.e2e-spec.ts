@@ -1,3 +1,4 @@
+import { runCli } from '../apps/ledger-cli/src/ledger-cli';
 import { EventStoreDbTestServer } from './support/eventstoredb/test-server';
 import { TestLedger } from './support/test-ledger';
 
@@ -49,5 +50,28 @@ describe('two replicas on one EventStoreDB', () => {
     await first.command('/customers/contoso/subscriptions', subscription, { key: 'k-shared' }).expect(201);
     const reused = await second.command('/customers/fabrikam/subscriptions', subscription, { key: 'k-shared' }).expect(422);
     expect(reused.body.code).toBe('IDEMPOTENCY_KEY_REUSED');
+  });
+});
+
+describe('the auditor’s CLI against an EventStoreDB cluster', () => {
+  it('verifies every chain of the cluster’s log, reading it through the server’s filter', async () => {
+    const server = await EventStoreDbTestServer.start();
+    const ledger = await TestLedger.start('2026-03-01T09:00:00.000Z', 'SQLite', undefined, { eventStoreUrl: server.connectionString });
+    try {
+      await ledger.command('/customers', { customerId: 'contoso', name: 'Contoso', cloud: 'global' }).expect(201);
+      await ledger.command('/customers/contoso/subscriptions', { subscriptionId: 's1', kind: 'usage', channel: 'microsoft' }).expect(201);
+      server.log.writeForeign('$stats-127.0.0.1:2113', '$statsCollected', 50);
+
+      const out: string[] = [];
+      const err: string[] = [];
+      const code = await runCli(['verify', '--eventstore', server.connectionString], {
+        out: (line) => out.push(line), err: (line) => err.push(line), interactive: false, env: {},
+      });
+      expect({ code, err }).toEqual({ code: 0, err: [] });
+      expect(out.join('\n')).toMatch(/2 events/);
+    } finally {
+      await ledger.close();
+      await server.stop();
+    }
   });
 });
