@@ -52,6 +52,9 @@ export interface LedgerModuleOptions {
   readonly clock?: Clock;
 }
 
+/** The event store the log lives in, under the chaining decorator: SQLite, or EventStoreDB on a cluster. */
+const STORE_BACKEND = Symbol('STORE_BACKEND');
+
 /**
  * Starts the projector, the scheduler and the tokens file's watcher once the application is up; on shutdown
  * stops them, then closes the stores.
@@ -135,28 +138,31 @@ export class LedgerModule {
             });
           },
         },
-        // Every writer appends through the chaining decorator; readers see the same store through the port.
+        // The store the log lives in; every writer appends through the chaining decorator over it, and readers
+        // see the same store through the port.
         {
-          provide: ChainedEventStore,
-          useFactory: () => {
+          provide: STORE_BACKEND,
+          useFactory: (): EventStore => {
             ensurePrivateDirectory(config.dataDir);
             if (config.eventStoreUrl) {
               const logger = new Logger('EventStoreDB');
-              return new ChainedEventStore(new EventStoreDbEventStore({
+              return new EventStoreDbEventStore({
                 connection: config.eventStoreUrl,
                 onResubscribe: (error, delayMs) => logger.warn(`Subscription dropped (${String(error)}); resubscribing in ${delayMs} ms`),
-              }));
+              });
             }
-            return new ChainedEventStore(new SqliteEventStore({ file: join(config.dataDir, 'events.sqlite') }));
+            return new SqliteEventStore({ file: join(config.dataDir, 'events.sqlite') });
           },
         },
+        { provide: ChainedEventStore, inject: [STORE_BACKEND], useFactory: (backend: EventStore) => new ChainedEventStore(backend) },
         { provide: EventStore, useExisting: ChainedEventStore },
         {
           provide: RefusalLog,
-          useFactory: () => {
-            // On a cluster the refusals live in its log, so every replica answers a retried refusal alike.
-            if (config.eventStoreUrl) return new EventStoreDbRefusalLog(config.eventStoreUrl);
-            ensurePrivateDirectory(config.dataDir);
+          inject: [STORE_BACKEND],
+          useFactory: (backend: EventStore) => {
+            // On a cluster the refusals live in its log (through the store's own connection), so every replica
+            // answers a retried refusal alike.
+            if (backend instanceof EventStoreDbEventStore) return new EventStoreDbRefusalLog(backend);
             return new SqliteRefusalLog(join(config.dataDir, 'refusals.sqlite'));
           },
         },

@@ -11,6 +11,7 @@ import { ReadModelsUnavailableError } from './query-errors';
 import { ReadSide } from './read-side';
 import { eventually } from './testing/eventually';
 import { writeHistory } from './testing/history-generator';
+import { readWholeLog } from './testing/whole-log';
 
 /** A projection that exists only in this test: per stream, how many events it has (v1) or the type of its last one (v2). */
 function throwaway(version: 1 | 2): Projection<{ of(entityId: string): string | undefined }> {
@@ -37,12 +38,9 @@ describe('the projection registry', () => {
     events = new SqliteEventStore({ file: join(dir, 'events.sqlite'), pollIntervalMs: 10 });
     await writeHistory(events, { partners: 40, customers: 300, secondsBetweenCommands: 3600 });
     expected.clear();
-    for (let page = await events.readAll({ maxCount: 1000 }); page.length > 0;
-      page = await events.readAll({ after: page[page.length - 1].position, maxCount: 1000 })) {
-      for (const event of page) {
-        const id = parseStreamName(event.stream)!.id;
-        expected.set(id, { count: (expected.get(id)?.count ?? 0) + 1, lastType: event.type });
-      }
+    for (const event of await readWholeLog(events)) {
+      const id = parseStreamName(event.stream)!.id;
+      expected.set(id, { count: (expected.get(id)?.count ?? 0) + 1, lastType: event.type });
     }
     // The ledger's own read models, built and followed to the head before the registry changes.
     const side = new ReadSide(events, { file });

@@ -2,23 +2,16 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { customerLinks, type CustomerView, parseStreamName } from '@ledger/domain';
-import { type RecordedEvent, SqliteEventStore } from '@ledger/event-store';
+import { SqliteEventStore } from '@ledger/event-store';
 import type { Page } from './paging';
 import { InvalidCursorError } from './query-errors';
 import { customerViews } from './projections';
-import { ReadModelStore } from './read-model-store';
 import { ReadSide } from './read-side';
 import { eventually } from './testing/eventually';
 import { writeHistory } from './testing/history-generator';
+import { cleanRebuildDump, readWholeLog } from './testing/whole-log';
 
 const SHAPE = { partners: 60, customers: 400, secondsBetweenCommands: 3600 };
-
-async function allEvents(store: SqliteEventStore): Promise<RecordedEvent[]> {
-  const events: RecordedEvent[] = [];
-  for (let page = await store.readAll({ maxCount: 1000 }); page.length > 0;
-    page = await store.readAll({ after: page[page.length - 1].position, maxCount: 1000 })) events.push(...page);
-  return events;
-}
 
 function collectPages<T>(fetch: (cursor?: string) => Page<T>): T[] {
   const items: T[] = [];
@@ -47,15 +40,7 @@ describe('the read side', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  /** The read models built from scratch in one pass, in batches that cut the log elsewhere. */
-  async function cleanDump(): Promise<string[]> {
-    const clean = new ReadModelStore(join(dir, 'clean.sqlite'));
-    const all = await allEvents(events);
-    for (let i = 0; i < all.length; i += 777) clean.apply(all.slice(i, i + 777));
-    const dump = [...clean.dump()];
-    clean.close();
-    return dump;
-  }
+  const cleanDump = () => cleanRebuildDump(events, join(dir, 'clean.sqlite'));
 
   it('projects every event of the history once', async () => {
     const side = new ReadSide(events, { file: join(dir, 'read.sqlite') });
@@ -63,7 +48,7 @@ describe('the read side', () => {
     const head = await events.headPosition();
     await expect(side.waitFor(head!, 10_000)).resolves.toBe(true);
 
-    const all = await allEvents(events);
+    const all = await readWholeLog(events);
     const perCustomer = new Map<string, number>();
     for (const event of all) {
       const stream = parseStreamName(event.stream);

@@ -22,12 +22,12 @@ import {
   type AppendOutcome,
   type EventFilter,
   type ExpectedVersion,
-  type LogPosition,
   type LogRecord,
   passes,
   type ProposedEvent,
   TransactionLog,
 } from './transaction-log';
+import type { Position } from '../../../libs/event-store/src/position';
 
 /**
  * What the test server does wrong on purpose. Each fault answers as the server does in that situation
@@ -87,6 +87,13 @@ function uuidOf(id: UUID | undefined): string {
   return text;
 }
 
+/** An append's expected version, as Append and BatchAppend each carry it (a revision, or one of three marks). */
+function expectedOf(revision: string | undefined, noStream: boolean, streamExists: boolean): ExpectedVersion {
+  if (revision !== undefined) return { kind: 'revision', revision: BigInt(revision) };
+  if (noStream) return { kind: 'no-stream' };
+  return streamExists ? { kind: 'stream-exists' } : { kind: 'any' };
+}
+
 type Proposed = AppendReq.ProposedMessage | BatchAppendReq.ProposedMessage;
 
 function toProposedEvent(message: Proposed): ProposedEvent {
@@ -136,14 +143,14 @@ function filterOf(options: ReadReq.Options): EventFilter | undefined {
   return { on, prefixes: expression.getPrefixList(), regex: regex ? new RegExp(regex) : undefined };
 }
 
-function positionOf(options: ReadReq.Options.AllOptions): LogPosition | 'start' | 'end' {
+function positionOf(options: ReadReq.Options.AllOptions): Position | 'start' | 'end' {
   if (options.hasStart()) return 'start';
   if (options.hasEnd()) return 'end';
   const position = options.getPosition()!;
   return { commit: BigInt(position.getCommitPosition()), prepare: BigInt(position.getPreparePosition()) };
 }
 
-function positionMessage(position: LogPosition): AllStreamPosition {
+function positionMessage(position: Position): AllStreamPosition {
   return new AllStreamPosition().setCommitPosition(position.commit.toString()).setPreparePosition(position.prepare.toString());
 }
 
@@ -280,24 +287,22 @@ export class EventStoreDbTestServer {
         else events.push(toProposedEvent(message.getProposedMessage()!));
       }
       if (!options) throw fail(status.INVALID_ARGUMENT, 'An append starts with its options');
-      const expected: ExpectedVersion = options.hasRevision() ? { kind: 'revision', revision: BigInt(options.getRevision()) }
-        : options.hasNoStream() ? { kind: 'no-stream' }
-          : options.hasStreamExists() ? { kind: 'stream-exists' } : { kind: 'any' };
+      const expected = expectedOf(options.hasRevision() ? options.getRevision() : undefined, options.hasNoStream(), options.hasStreamExists());
       const outcome = this.write(streamName(options.getStreamIdentifier()), expected, events);
-      callback(null, this.appendResponse(outcome, options));
+      callback(null, this.appendResponse(outcome, expected));
     } catch (error) {
       callback(error as ServiceError);
     }
   }
 
-  private appendResponse(outcome: AppendOutcome, options: AppendReq.Options): AppendResp {
+  private appendResponse(outcome: AppendOutcome, expected: ExpectedVersion): AppendResp {
     if (outcome.kind === 'wrong-expected-version') {
       const wrong = new AppendResp.WrongExpectedVersion();
       if (outcome.current === undefined) wrong.setCurrentNoStream(new Empty());
       else wrong.setCurrentRevision(outcome.current.toString());
-      if (options.hasRevision()) wrong.setExpectedRevision(options.getRevision());
-      else if (options.hasNoStream()) wrong.setExpectedNoStream(new Empty());
-      else if (options.hasStreamExists()) wrong.setExpectedStreamExists(new Empty());
+      if (expected.kind === 'revision') wrong.setExpectedRevision(expected.revision.toString());
+      else if (expected.kind === 'no-stream') wrong.setExpectedNoStream(new Empty());
+      else if (expected.kind === 'stream-exists') wrong.setExpectedStreamExists(new Empty());
       else wrong.setExpectedAny(new Empty());
       return new AppendResp().setWrongExpectedVersion(wrong);
     }
@@ -343,9 +348,7 @@ export class EventStoreDbTestServer {
 
   private batchResponse(correlation: UUID, options: BatchAppendReq.Options, events: readonly ProposedEvent[]): BatchAppendResp {
     const stream = streamName(options.getStreamIdentifier());
-    const expected: ExpectedVersion = options.hasStreamPosition() ? { kind: 'revision', revision: BigInt(options.getStreamPosition()) }
-      : options.hasNoStream() ? { kind: 'no-stream' }
-        : options.hasStreamExists() ? { kind: 'stream-exists' } : { kind: 'any' };
+    const expected = expectedOf(options.hasStreamPosition() ? options.getStreamPosition() : undefined, options.hasNoStream(), options.hasStreamExists());
     const response = new BatchAppendResp().setCorrelationId(correlation).setStreamIdentifier(options.getStreamIdentifier());
     if (options.hasStreamPosition()) response.setStreamPosition(options.getStreamPosition());
     else if (options.hasNoStream()) response.setNoStream(new ProtobufEmpty());

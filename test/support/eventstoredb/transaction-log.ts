@@ -8,6 +8,8 @@
  * - `Services/Transport/Grpc/Enumerators.AllSubscriptionFiltered.cs`: filtered subscriptions and checkpoints.
  */
 
+import { comparePositions, type Position } from '../../../libs/event-store/src/position';
+
 /** The expected version of an append, as the server numbers them (ExpectedVersion.cs). */
 export type ExpectedVersion =
   | { readonly kind: 'any' }
@@ -40,23 +42,18 @@ export interface ProposedEvent {
   readonly metadata: Uint8Array;
 }
 
-export interface LogPosition {
-  readonly commit: bigint;
-  readonly prepare: bigint;
-}
-
 export interface LogRecord extends ProposedEvent {
   readonly stream: string;
   readonly revision: bigint;
-  readonly position: LogPosition;
+  readonly position: Position;
   /** .NET ticks since the epoch, as the server sends `created`. */
   readonly created: bigint;
 }
 
 export type AppendOutcome =
-  | { readonly kind: 'written'; readonly revision: bigint; readonly position: LogPosition }
+  | { readonly kind: 'written'; readonly revision: bigint; readonly position: Position }
   /** Every event was there already, at the place this append would have put it: the first answer again. */
-  | { readonly kind: 'idempotent'; readonly revision: bigint; readonly position: LogPosition }
+  | { readonly kind: 'idempotent'; readonly revision: bigint; readonly position: Position }
   /** `current` is undefined for a stream with no events. */
   | { readonly kind: 'wrong-expected-version'; readonly current: bigint | undefined };
 
@@ -71,12 +68,6 @@ export function passes(filter: EventFilter | undefined, record: LogRecord): bool
   if (!filter) return true;
   const subject = filter.on === 'stream' ? record.stream : record.type;
   return filter.regex ? filter.regex.test(subject) : filter.prefixes.some((prefix) => subject.startsWith(prefix));
-}
-
-export function comparePositions(a: LogPosition, b: LogPosition): number {
-  if (a.commit !== b.commit) return a.commit < b.commit ? -1 : 1;
-  if (a.prepare !== b.prepare) return a.prepare < b.prepare ? -1 : 1;
-  return 0;
 }
 
 /** Bytes a prepare record takes besides its data and metadata: positions are byte offsets, not counters. */
@@ -132,12 +123,12 @@ export class TransactionLog {
   }
 
   /** The index of the first record at or after a position (a forward read of `$all` includes it). */
-  indexAtOrAfter(position: LogPosition): number {
+  indexAtOrAfter(position: Position): number {
     return this.search((record) => comparePositions(record.position, position) >= 0);
   }
 
   /** The index of the first record after a position (a subscription starts after it). */
-  indexAfter(position: LogPosition): number {
+  indexAfter(position: Position): number {
     return this.search((record) => comparePositions(record.position, position) > 0);
   }
 

@@ -1,9 +1,10 @@
 import { createHash } from 'node:crypto';
-import { EventStoreDBClient, FORWARDS, jsonEvent, NO_STREAM, START, StreamNotFoundError, WrongExpectedVersionError } from '@eventstore/db-client';
+import { jsonEvent, NO_STREAM, WrongExpectedVersionError } from '@eventstore/db-client';
 import { eventIdFor, scopedCommandId } from '../event-ids';
 import type { RecordedEvent } from '../event-store.port';
 import { RefusalLog, type RefusalRecord, type StoredRefusal } from '../refusal-log';
-import { toPortError, toRecordedEvent } from './esdb-mapping';
+import { toPortError } from './esdb-mapping';
+import type { EventStoreDbEventStore } from './eventstoredb-event-store';
 import { readAllFiltered } from './filtered-read';
 
 /** The streams that hold refusals, one per refused command (outside the ledger's prefixes). */
@@ -22,23 +23,19 @@ function toStored(event: RecordedEvent): StoredRefusal {
 /**
  * The refusal log in the cluster's own log, so every replica answers a retried refused command alike: each
  * refusal is the one event of a stream of its own (the first refusal of a command id is kept: the second
- * append expects no stream), and refusals are listed in log order by a filtered read of `$all`.
+ * append expects no stream), and refusals are listed in log order by a filtered read of `$all`. It goes
+ * through the event store's connection, which the store closes.
  */
 export class EventStoreDbRefusalLog extends RefusalLog {
-  private readonly client: EventStoreDBClient;
-  private readonly ownsClient: boolean;
-
-  constructor(connection: string | EventStoreDBClient) {
+  constructor(private readonly store: EventStoreDbEventStore) {
     super();
-    this.ownsClient = typeof connection === 'string';
-    this.client = typeof connection === 'string' ? EventStoreDBClient.connectionString(connection) : connection;
   }
 
   override async record(refusal: RefusalRecord): Promise<void> {
     const stream = refusalStream(refusal.client, refusal.commandId);
     const id = eventIdFor(`${scopedCommandId(refusal.client, refusal.commandId)}#refused`, 0);
     try {
-      await this.client.appendToStream(stream, jsonEvent({ id, type: 'CommandRefused', data: { ...refusal } }), { expectedRevision: NO_STREAM });
+      await this.store.client.appendToStream(stream, jsonEvent({ id, type: 'CommandRefused', data: { ...refusal } }), { expectedRevision: NO_STREAM });
     } catch (error) {
       // Refused before (by this replica or another): the first refusal stands.
       if (error instanceof WrongExpectedVersionError) return;
@@ -47,24 +44,13 @@ export class EventStoreDbRefusalLog extends RefusalLog {
   }
 
   override async find(client: string, commandId: string): Promise<StoredRefusal | undefined> {
-    const stream = refusalStream(client, commandId);
-    try {
-      // Read to its end (one event), so the call is not left open.
-      const events: StoredRefusal[] = [];
-      for await (const resolved of this.client.readStream(stream, { fromRevision: START, direction: FORWARDS, maxCount: 1 })) {
-        const event = toRecordedEvent(resolved);
-        if (event) events.push(toStored(event));
-      }
-      return events[0];
-    } catch (error) {
-      if (error instanceof StreamNotFoundError) return undefined;
-      throw toPortError(error, stream, 'any');
-    }
+    const [refusal] = await this.store.readStream(refusalStream(client, commandId));
+    return refusal && toStored(refusal);
   }
 
   override async list({ after, limit }: { after?: bigint; limit: number }): Promise<StoredRefusal[]> {
     try {
-      const events = await readAllFiltered(this.client, {
+      const events = await readAllFiltered(this.store.client, {
         // A forward read includes the event at its position; one more is read to leave it out.
         from: after === undefined ? 'start' : { commit: after, prepare: after },
         direction: 'forwards',
@@ -78,6 +64,6 @@ export class EventStoreDbRefusalLog extends RefusalLog {
   }
 
   override async close(): Promise<void> {
-    if (this.ownsClient) await this.client.dispose();
+    // The connection is the event store's.
   }
 }
