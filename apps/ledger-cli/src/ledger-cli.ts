@@ -38,7 +38,9 @@ commands:
   verify [--since CHECKPOINT] [--key VKEY] [--at TOKEN] [--expect-digest HEX]
                                                recompute every hash chain and the digest, and check the log still holds
                                                what a signed checkpoint covers (the kept note --since, else the latest
-                                               the service signed); exit 1 naming what is broken, missing or changed
+                                               the service signed), and that each decision saw the other streams it
+                                               read as they stood at its place in the log; exit 1 naming what is
+                                               broken, missing, changed or decided on a stale read
   replay                                       rebuild the read models into a scratch copy and compare with the live ones
   export [--customer ID]                       every event (or one customer's) as NDJSON, with metadata and hashes
   history <customerId>                         one customer's events, oldest first
@@ -226,13 +228,14 @@ async function verify(store: EventStore, dataDir: string, values: Options, io: C
   const seconds = (Date.now() - started) / 1000;
   const covered = audit?.finish();
   const digestMatches = values['expect-digest'] === undefined || values['expect-digest'] === report.digest;
-  const ok = !report.brokenLink && digestMatches && (covered?.ok ?? true);
+  const ok = !report.brokenLink && digestMatches && (covered?.ok ?? true) && report.staleReads.count === 0;
   if (io.interactive) io.err('\n');
   if (values.json) {
     io.out(JSON.stringify({
       ok, eventsChecked: report.eventsChecked, streams: report.streams, seconds,
       position: report.position && encodePositionToken(report.position), digest: report.digest, digestMatches,
       brokenLink: report.brokenLink && { ...report.brokenLink, revision: report.brokenLink.revision.toString() },
+      staleReads: report.staleReads,
       checkpoint: covered && against && { origin: against.checkpoint.origin, kept: against.kept, ...covered },
     }, (_key, value: unknown) => (typeof value === 'bigint' ? value.toString() : value)));
     return ok ? 0 : 1;
@@ -246,6 +249,10 @@ async function verify(store: EventStore, dataDir: string, values: Options, io: C
     io.out(`digest as of ${report.position ? encodePositionToken(report.position) : 'the empty log'}: ${report.digest}`);
     if (!digestMatches) io.out(`DIGEST MISMATCH: expected ${values['expect-digest']}; the history up to there was rewritten`);
   }
+  for (const { stream, revision, eventId, read, actual } of report.staleReads.first) {
+    io.out(`STALE READ: stream ${stream}, revision ${revision} (event ${eventId}) was decided on ${read.stream} at revision ${read.revision}, which was at ${actual} there`);
+  }
+  if (report.staleReads.count > report.staleReads.first.length) io.out(`… and ${report.staleReads.count - report.staleReads.first.length} more stale reads`);
   if (covered && against) for (const line of checkpointLines(covered, against)) io.out(line);
   else if (!values.at) io.out('not held to a signed checkpoint: none in the data directory, or no key to check it (give --since NOTE --key VKEY)');
   return ok ? 0 : 1;

@@ -24,6 +24,11 @@ export interface LedgerEventMetadata {
    * named lack it: they were decided under the version in force at `recordedAt` ({@link policyOfEvent}).
    */
   readonly policy?: string;
+  /**
+   * The partners' streams the decision read, each with the revision it read (as text): the append went through
+   * only while they were still there. Absent when the decision read none, and on events recorded before.
+   */
+  readonly reads?: Readonly<Record<string, string>>;
 }
 
 /** The version of the rules an event was decided under: as recorded, or the one in force when it was recorded. */

@@ -1,14 +1,14 @@
 import {
+  type AppendOptions,
   type AppendResult,
   EventStore,
   type EventSubscription,
   type EventToAppend,
-  type ExpectedRevision,
   type ReadAllOptions,
   type RecordedEvent,
   WrongExpectedRevisionError,
 } from './event-store.port';
-import { type ChainHead, chainEvents, chainHeadOf } from './hash-chain';
+import { type ChainHead, chainEvents, chainHeadOf, READS_KEY, readsMetadata } from './hash-chain';
 import type { Position } from './position';
 
 /**
@@ -20,6 +20,10 @@ import type { Position } from './position';
  * The head each stream was last seen at (read or appended here) is remembered, so the append that follows
  * a read — a command's — finds it without reading again. Events never change once stored, so a remembered
  * head is the truth for its revision; an append at another revision reads that one event.
+ *
+ * An append that names the other streams its decision read records them in each event's metadata (`reads`,
+ * under the hash), so `verifyLog` can show that every decision saw those streams as they were at its place
+ * in the log.
  */
 export class ChainedEventStore extends EventStore {
   private readonly heads = new Map<string, ChainHead>();
@@ -31,13 +35,15 @@ export class ChainedEventStore extends EventStore {
     super();
   }
 
-  override async appendToStream(stream: string, events: readonly EventToAppend[], options: { expectedRevision: ExpectedRevision }): Promise<AppendResult> {
-    const { expectedRevision } = options;
+  override async appendToStream(stream: string, events: readonly EventToAppend[], options: AppendOptions): Promise<AppendResult> {
+    const { expectedRevision, reads = [] } = options;
     if (expectedRevision === 'any' || expectedRevision === 'stream-exists') {
       throw new TypeError(`A chained append to ${stream} names the revision it follows, not "${expectedRevision}"`);
     }
     const head = expectedRevision === 'no-stream' ? undefined : await this.headAt(stream, expectedRevision);
-    const chained = chainEvents(stream, head, events);
+    const recorded = reads.length === 0 ? events
+      : events.map((event) => ({ ...event, metadata: { ...event.metadata, [READS_KEY]: readsMetadata(reads) } }));
+    const chained = chainEvents(stream, head, recorded);
     const appended = await this.inner.appendToStream(stream, chained, options);
     const last = chained[chained.length - 1];
     if (last) this.remember(stream, { revision: appended.nextRevision, hash: String(last.metadata.hash) });

@@ -22,6 +22,22 @@ export interface RecordedEvent extends EventToAppend {
  */
 export type ExpectedRevision = 'no-stream' | 'stream-exists' | 'any' | bigint;
 
+/** A stream a decision read, and the revision it read it at (-1n: it had no events). */
+export interface StreamRead {
+  readonly stream: string;
+  readonly revision: bigint;
+}
+
+export interface AppendOptions {
+  readonly expectedRevision: ExpectedRevision;
+  /**
+   * Other streams the decision read: the append goes through only while each is still at the revision read
+   * ({@link StaleReadError} otherwise). SQLite checks them in the append's transaction; EventStoreDB just before
+   * the append (docs/eventstoredb.md says what that leaves open).
+   */
+  readonly reads?: readonly StreamRead[];
+}
+
 export interface AppendResult {
   /** The revision of the last event appended (or found, for a retried append). */
   readonly nextRevision: bigint;
@@ -59,6 +75,21 @@ export class WrongExpectedRevisionError extends Error {
   }
 }
 
+/** A stream the decision read has moved on since: the decision must be made again on what it holds now. */
+export class StaleReadError extends Error {
+  override readonly name = 'StaleReadError';
+
+  constructor(
+    readonly stream: string,
+    /** The revision the decision read. */
+    readonly read: bigint,
+    /** The stream's revision at the append. */
+    readonly actual: bigint,
+  ) {
+    super(`Stream ${stream} is at revision ${actual}; the decision read it at ${read}`);
+  }
+}
+
 /** An event id was reused for a different event: ids identify one append, once. */
 export class DuplicateEventIdError extends Error {
   override readonly name = 'DuplicateEventIdError';
@@ -92,11 +123,7 @@ export class EventStoreUnavailableError extends Error {
  * event ids were all appended before (a retry) resolves to the first result and appends nothing.
  */
 export abstract class EventStore {
-  abstract appendToStream(
-    stream: string,
-    events: readonly EventToAppend[],
-    options: { expectedRevision: ExpectedRevision },
-  ): Promise<AppendResult>;
+  abstract appendToStream(stream: string, events: readonly EventToAppend[], options: AppendOptions): Promise<AppendResult>;
 
   /** A stream's events from `fromRevision` (default 0); a stream with no events reads as empty. */
   abstract readStream(stream: string, options?: { fromRevision?: bigint }): Promise<RecordedEvent[]>;

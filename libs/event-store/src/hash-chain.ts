@@ -1,12 +1,28 @@
 import { createHash } from 'node:crypto';
 import canonicalize from 'canonicalize';
-import type { EventStore, EventToAppend, RecordedEvent } from './event-store.port';
+import type { EventStore, EventToAppend, RecordedEvent, StreamRead } from './event-store.port';
 import { comparePositions, type Position } from './position';
 import { TimeSlice } from './time-slice';
 
 /** The metadata fields that chain an event to the one before it in its stream. */
 export const HASH_KEY = 'hash';
 export const PREVIOUS_HASH_KEY = 'previousHash';
+/** The metadata field that names the other streams an event's decision read, and at which revisions. */
+export const READS_KEY = 'reads';
+
+/** `reads` metadata: each stream read and the revision read ("-1": it had none), as text like every revision hashed. */
+export function readsMetadata(reads: readonly StreamRead[]): Record<string, string> {
+  return Object.fromEntries(reads.map((read) => [read.stream, read.revision.toString()]));
+}
+
+/** The streams an event's decision read, from its metadata (none for events recorded without). */
+export function readsOf(metadata: Readonly<Record<string, unknown>>): StreamRead[] {
+  const reads = metadata[READS_KEY];
+  if (typeof reads !== 'object' || reads === null) return [];
+  // A revision that is not one (the ledger writes none such) can match no stream's head.
+  return Object.entries(reads as Record<string, unknown>)
+    .map(([stream, revision]) => ({ stream, revision: /^(-1|[0-9]+)$/.test(String(revision)) ? BigInt(String(revision)) : -2n }));
+}
 
 export interface ChainHead {
   readonly revision: bigint;
@@ -81,15 +97,48 @@ export interface BrokenLink {
   readonly reason: string;
 }
 
+/** An event whose decision read a stream at another revision than the one that stream had at the event's place in the log. */
+export interface StaleRead {
+  readonly stream: string;
+  readonly revision: bigint;
+  readonly eventId: string;
+  /** The stream read, the revision the decision read, and the revision it had there. */
+  readonly read: StreamRead;
+  readonly actual: bigint;
+}
+
+/** Stale reads as a report gives them: all counted, the first ten named. */
+export class StaleReads {
+  private readonly first: StaleRead[] = [];
+  private count = 0;
+
+  /** Holds an event's reads to the heads the streams it read had just before it. */
+  check(event: Pick<RecordedEvent, 'stream' | 'revision' | 'id' | 'metadata'>, headBefore: (stream: string) => bigint): void {
+    for (const read of readsOf(event.metadata)) {
+      const actual = headBefore(read.stream);
+      if (actual === read.revision) continue;
+      this.count += 1;
+      if (this.first.length < 10) this.first.push({ stream: event.stream, revision: event.revision, eventId: event.id, read, actual });
+    }
+  }
+
+  get report(): VerifyReport['staleReads'] {
+    return { count: this.count, first: [...this.first] };
+  }
+}
+
 /**
  * Follows every stream's chain through the log, event by event, and remembers each stream's head. The
  * first event that does not follow from its predecessor is the broken link: an altered event (its hash
  * does not match), a removed one (a revision is missing, or the next event's previousHash names another).
+ * Each event's `reads` are held to the heads of the streams read at that place in the log: a decision that
+ * read an older revision is a stale read (it does not break the chain; it is reported beside it).
  */
 export class ChainVerifier {
   private readonly heads = new Map<string, ChainHead>();
   private broken?: BrokenLink;
   private count = 0;
+  private readonly stale = new StaleReads();
 
   /** Checks one event (in log order); returns false once a link is broken. */
   check(event: Omit<RecordedEvent, 'position'>): boolean {
@@ -108,8 +157,14 @@ export class ChainVerifier {
     if (previousHash !== (head?.hash ?? null)) return fail('its previousHash does not name the event before it');
     const hash = eventHash(event.stream, event.revision, event, head?.hash ?? null);
     if (hash !== event.metadata[HASH_KEY]) return fail('its content does not match its hash: it was altered');
+    this.stale.check(event, (stream) => this.heads.get(stream)?.revision ?? -1n);
     this.heads.set(event.stream, { revision: event.revision, hash });
     return true;
+  }
+
+  /** The first stale reads found (up to 10) and how many there are. */
+  get staleReads(): VerifyReport['staleReads'] {
+    return this.stale.report;
   }
 
   /** The last event of a stream checked so far. */
@@ -154,6 +209,8 @@ export interface VerifyReport {
   readonly position: Position | undefined;
   readonly digest: string;
   readonly brokenLink?: BrokenLink;
+  /** Decisions that read another stream at an older revision than it had at their place in the log. */
+  readonly staleReads: { readonly count: number; readonly first: readonly StaleRead[] };
 }
 
 /**
@@ -191,6 +248,6 @@ export async function verifyLog(
 function report(verifier: ChainVerifier, position: Position | undefined): VerifyReport {
   return {
     eventsChecked: verifier.eventsChecked, streams: verifier.streams, position, digest: verifier.digest(),
-    brokenLink: verifier.firstBrokenLink,
+    brokenLink: verifier.firstBrokenLink, staleReads: verifier.staleReads,
   };
 }

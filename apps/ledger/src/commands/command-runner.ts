@@ -20,6 +20,8 @@ import {
   type Position,
   type RecordedEvent,
   type RefusalLog,
+  StaleReadError,
+  type StreamRead,
   WrongExpectedRevisionError,
 } from '@ledger/event-store';
 import type { Credential } from '../auth/principal';
@@ -113,7 +115,7 @@ export class CommandRunner {
   ): Promise<CommandResult> {
     const fingerprint = this.idempotency.fingerprint(input, envelope);
     const stream = streamName(decider.category, decider.entityId(input));
-    const attempts = envelope.expectedRevision === undefined ? this.options.maxAttempts : 1;
+    const { maxAttempts } = this.options;
 
     for (let attempt = 1; ; attempt += 1) {
       const loaded = await this.states.load(stream, {
@@ -126,7 +128,7 @@ export class CommandRunner {
       checkIfMatch(stream, envelope.expectedRevision, loaded.revision);
       const now = this.clock.now().toISOString();
       const command = withContext<C>(input, { actor: envelope.actor, now });
-      const partners = await this.loadPartners(decider.referencedPartners(command, loaded.state));
+      const { partners, reads } = await this.loadPartners(decider.referencedPartners(command, loaded.state));
       const policy = policyVersionAt(now).version;
 
       let decided: E[];
@@ -159,6 +161,7 @@ export class CommandRunner {
       try {
         const appended = await this.store.appendToStream(stream, events, {
           expectedRevision: loaded.revision === -1n ? 'no-stream' : loaded.revision,
+          reads: reads.filter((read) => read.stream !== stream),
         });
         return {
           commandId: envelope.commandId, stream, revision: appended.nextRevision, position: appended.position,
@@ -167,22 +170,31 @@ export class CommandRunner {
           replayed: appended.alreadyAppended === true,
         };
       } catch (error) {
-        if (!(error instanceof WrongExpectedRevisionError)) throw this.idempotency.appendFailure(error, envelope);
-        if (envelope.expectedRevision !== undefined) {
-          throw new RevisionMismatchError(stream, String(envelope.expectedRevision), error.actual);
+        // A partner the decision read moved on: decide again on what it holds now, If-Match or not (the
+        // caller's stream did not move).
+        if (error instanceof StaleReadError) {
+          if (attempt >= maxAttempts) throw new ConcurrencyConflictError(error.stream, maxAttempts);
+        } else if (error instanceof WrongExpectedRevisionError) {
+          if (envelope.expectedRevision !== undefined) {
+            throw new RevisionMismatchError(stream, String(envelope.expectedRevision), error.actual);
+          }
+          if (attempt >= maxAttempts) throw new ConcurrencyConflictError(stream, maxAttempts);
+        } else {
+          throw this.idempotency.appendFailure(error, envelope);
         }
-        if (attempt >= attempts) throw new ConcurrencyConflictError(stream, attempts);
         await backOff(attempt);
       }
     }
   }
 
-  private async loadPartners(ids: readonly string[]): Promise<Map<string, PartnerState>> {
-    const entries = await Promise.all(ids.map(async (id) => {
-      const { state } = await this.states.load(streamName('partner', id), PARTNER_FOLDING);
-      return [id, state] as const;
+  /** The partners a decision reads, and the revisions it read them at: its append holds them to those. */
+  private async loadPartners(ids: readonly string[]): Promise<{ partners: Map<string, PartnerState>; reads: StreamRead[] }> {
+    const loaded = await Promise.all([...new Set(ids)].map(async (id) => {
+      const stream = streamName('partner', id);
+      const { state, revision } = await this.states.load(stream, PARTNER_FOLDING);
+      return { id, state, read: { stream, revision } };
     }));
-    return new Map(entries);
+    return { partners: new Map(loaded.map(({ id, state }) => [id, state])), reads: loaded.map(({ read }) => read) };
   }
 }
 

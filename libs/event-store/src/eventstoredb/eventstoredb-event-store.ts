@@ -1,4 +1,5 @@
 import {
+  BACKWARDS,
   END,
   EventStoreDBClient,
   FORWARDS,
@@ -11,6 +12,7 @@ import {
 } from '@eventstore/db-client';
 import { eventIdFor } from '../event-ids';
 import {
+  type AppendOptions,
   type AppendResult,
   DuplicateEventIdError,
   EventStore,
@@ -19,6 +21,8 @@ import {
   type ExpectedRevision,
   type ReadAllOptions,
   type RecordedEvent,
+  StaleReadError,
+  type StreamRead,
 } from '../event-store.port';
 import { comparePositions, type Position } from '../position';
 import {
@@ -72,13 +76,10 @@ export class EventStoreDbEventStore extends EventStore {
     this.prefixes = options.streamPrefixes ?? LEDGER_STREAM_PREFIXES;
   }
 
-  override async appendToStream(
-    stream: string,
-    events: readonly EventToAppend[],
-    options: { expectedRevision: ExpectedRevision },
-  ): Promise<AppendResult> {
+  override async appendToStream(stream: string, events: readonly EventToAppend[], options: AppendOptions): Promise<AppendResult> {
     this.counted.clear();
     await this.retried(stream, options.expectedRevision, () => this.claim(stream, events));
+    await this.retried(stream, options.expectedRevision, () => this.checkReads(options.reads ?? []));
     return this.retried(stream, options.expectedRevision, async () => {
       const result = await this.client.appendToStream(stream, events.map(toEventData), {
         expectedRevision: toAppendExpectedRevision(options.expectedRevision),
@@ -108,6 +109,33 @@ export class EventStoreDbEventStore extends EventStore {
       const [first] = await this.readStream(claimStream);
       if ((first?.data as { stream?: unknown } | undefined)?.stream !== stream) throw new DuplicateEventIdError(id);
     }
+  }
+
+  /**
+   * The streams the decision read must still be at the revisions read. The 6.x protocol appends to one stream
+   * at a time, so this is checked on the leader just before the append, not in it: a write to a read stream
+   * in the one round trip between the two goes unnoticed here, and `ledger verify` reports it (each event
+   * records what its decision read). docs/eventstoredb.md says why and what would close it.
+   */
+  private async checkReads(reads: readonly StreamRead[]): Promise<void> {
+    await Promise.all(reads.map(async (read) => {
+      const actual = await this.headRevision(read.stream);
+      if (actual !== read.revision) throw new StaleReadError(read.stream, read.revision, actual);
+    }));
+  }
+
+  /** A stream's last revision, read from the leader (-1n for a stream with no events). */
+  private async headRevision(stream: string): Promise<bigint> {
+    let head = -1n;
+    try {
+      // Read to the end (one event), not left early: the client cannot be disposed while a read is abandoned.
+      for await (const resolved of this.client.readStream(stream, { fromRevision: END, direction: BACKWARDS, maxCount: 1, requiresLeader: true })) {
+        if (resolved.event) head = resolved.event.revision;
+      }
+    } catch (error) {
+      if (!(error instanceof StreamNotFoundError)) throw error;
+    }
+    return head;
   }
 
   /** Runs a call to the server, again after an outage or a lost leader (the same ids make a retry safe). */

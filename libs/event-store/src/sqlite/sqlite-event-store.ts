@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
 import {
+  type AppendOptions,
   type AppendResult,
   DuplicateEventIdError,
   EventStore,
@@ -9,6 +10,8 @@ import {
   type ExpectedRevision,
   type ReadAllOptions,
   type RecordedEvent,
+  StaleReadError,
+  type StreamRead,
   WrongExpectedRevisionError,
 } from '../event-store.port';
 import { HASH_KEY, hashedForm, isForeignMetadataKey } from '../hash-chain';
@@ -52,6 +55,7 @@ interface Append {
   readonly stream: string;
   readonly events: readonly EventToAppend[];
   readonly expectedRevision: ExpectedRevision;
+  readonly reads: readonly StreamRead[];
 }
 
 const PAGE_SIZE = 1000;
@@ -93,14 +97,10 @@ export class SqliteEventStore extends EventStore {
     this.appends = new GroupCommit(this.db, (append) => this.appendInTransaction(append), () => this.notifyAppended());
   }
 
-  override appendToStream(
-    stream: string,
-    events: readonly EventToAppend[],
-    options: { expectedRevision: ExpectedRevision },
-  ): Promise<AppendResult> {
+  override appendToStream(stream: string, events: readonly EventToAppend[], options: AppendOptions): Promise<AppendResult> {
     if (this.closed) return Promise.reject(new EventStoreUnavailableError('The event store is closed', 'closed'));
     if (events.length === 0) return Promise.reject(new RangeError('An append needs at least one event'));
-    return this.appends.submit({ stream, events, expectedRevision: options.expectedRevision });
+    return this.appends.submit({ stream, events, expectedRevision: options.expectedRevision, reads: options.reads ?? [] });
   }
 
   override async readStream(stream: string, options: { fromRevision?: bigint } = {}): Promise<RecordedEvent[]> {
@@ -163,12 +163,17 @@ export class SqliteEventStore extends EventStore {
     return this.closed;
   }
 
-  private appendInTransaction({ stream, events, expectedRevision }: Append): AppendResult {
+  private appendInTransaction({ stream, events, expectedRevision, reads }: Append): AppendResult {
     const retried = this.findRetriedAppend(stream, events);
     if (retried) return retried;
-    const current = (this.statements.streamHead.get(stream) as bigint | undefined) ?? -1n;
+    const current = this.streamHead(stream);
     if (!matchesExpected(current, expectedRevision)) {
       throw new WrongExpectedRevisionError(stream, expectedRevision, current);
+    }
+    // In the write transaction (BEGIN IMMEDIATE: no other writer): the streams read cannot move before COMMIT.
+    for (const read of reads) {
+      const actual = this.streamHead(read.stream);
+      if (actual !== read.revision) throw new StaleReadError(read.stream, read.revision, actual);
     }
     let position = 0n;
     events.forEach((event, i) => {
@@ -181,6 +186,10 @@ export class SqliteEventStore extends EventStore {
       }
     });
     return { nextRevision: current + BigInt(events.length), position: { commit: position, prepare: position } };
+  }
+
+  private streamHead(stream: string): bigint {
+    return (this.statements.streamHead.get(stream) as bigint | undefined) ?? -1n;
   }
 
   /** An append whose events are all stored already, in this stream and in this order, is a retry. */
