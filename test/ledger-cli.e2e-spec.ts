@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import request from 'supertest';
-import { chainEvents, hashedForm } from '@ledger/event-store';
+import { chainEvents, chainHeadOf, hashedForm, SqliteEventStore } from '@ledger/event-store';
 import { ReadSide } from '@ledger/read-models';
 import { runCli } from '../apps/ledger-cli/src/ledger-cli';
 import { TestLedger, TOKENS } from './support/test-ledger';
@@ -60,6 +60,31 @@ describe('the ledger command', () => {
     expect(replay.code).toBe(1);
     const report = JSON.parse(replay.out[0]) as { differences: Array<{ table: string; key: string }> };
     expect(report.differences.map((d) => [d.table, d.key])).toEqual([['customer_links', 'contoso/fabrikam/delegated-admin/g-1']]);
+  });
+
+  it('verify names a decision recorded on a partner revision older than the partner had there (exit 1), with the chains intact', async () => {
+    const copyDir = mkdtempSync(join(tmpdir(), 'ledger-stale-'));
+    try {
+      const source = new Database(join(dataDir, 'events.sqlite'), { readonly: true });
+      source.prepare('VACUUM INTO ?').run(join(copyDir, 'events.sqlite'));
+      source.close();
+      // What no append through the ledger can record: the store checks the reads it is given, so these are only written.
+      const store = new SqliteEventStore({ file: join(copyDir, 'events.sqlite') });
+      const stream = 'customer-contoso';
+      const history = await store.readStream(stream);
+      const head = chainHeadOf(history[history.length - 1]);
+      const [stale] = chainEvents(stream, head, [{ ...history[1], id: 'a0c3e3c4-7c1e-4f55-9d55-4b0d3f6f1a01', metadata: { ...history[1].metadata, reads: { 'partner-adatum': '0' } } }]);
+      await store.appendToStream(stream, [stale], { expectedRevision: head!.revision });
+      await store.close();
+
+      const verified = await ledgerCommand('verify', '--data-dir', copyDir);
+      expect(verified.code).toBe(1);
+      expect(verified.out[0]).toMatch(/^ok: 8 events in 3 streams, every chain intact/);
+      expect(verified.out).toContainEqual(expect.stringMatching(
+        /^STALE READ: stream customer-contoso, revision 4 \(event a0c3e3c4-.*\) was decided on partner-adatum at revision 0, which was at 1 there$/));
+    } finally {
+      rmSync(copyDir, { recursive: true, force: true });
+    }
   });
 
   it('verify passes an intact log, then names the event one changed byte altered, with a non-zero exit', async () => {

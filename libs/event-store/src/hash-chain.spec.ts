@@ -109,6 +109,27 @@ describe('hash chain', () => {
       expect((await verify()).brokenLink).toMatchObject({ stream: 'customer-c', revision: 4n, reason: expect.stringMatching(/missing/) });
     });
 
+    it('holds each decision to the streams it read as they stood at its place in the log, and names one made on a stale read', async () => {
+      const store = new SqliteEventStore({ file });
+      const decided = (reads: Record<string, string>, data: unknown = {}): EventToAppend =>
+        ({ id: randomUUID(), type: 'ThingDecided', schemaVersion: 1, data, metadata: { commandId: randomUUID(), reads } });
+      // Appended as the store would never take them (it checks reads it is given): here they are only recorded.
+      const chained = chainEvents('customer-c', undefined, [
+        decided({ 'customer-a': '4', 'partner-x': '-1' }),
+        decided({ 'customer-a': '2', 'customer-b': '4' }, { note: 'its data mentions "reads":{ too' }),
+        decided({}, { text: '"reads":{"customer-a":"0"}' }),
+      ]);
+      await store.appendToStream('customer-c', chained, { expectedRevision: 'no-stream' });
+      await store.close();
+
+      const report = await verify();
+      expect(report.brokenLink).toBeUndefined();
+      expect(report.staleReads).toEqual({
+        count: 1,
+        first: [{ stream: 'customer-c', revision: 1n, eventId: chained[1].id, read: { stream: 'customer-a', revision: 2n }, actual: 4n }],
+      });
+    });
+
     it('digests the log as of a position, so an auditor can compare later', async () => {
       const store = new SqliteEventStore({ file });
       const [, , third] = await store.readAll({ maxCount: 3 });

@@ -1,8 +1,20 @@
+import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type CommandInput, type CustomerCommand, customerDecider, DEFAULT_LEDGER_POLICY } from '@ledger/domain';
-import { ChainedEventStore, SqliteEventStore, SqliteRefusalLog } from '@ledger/event-store';
+import { type CommandInput, type CustomerCommand, customerDecider, DEFAULT_LEDGER_POLICY, partnerDecider } from '@ledger/domain';
+import {
+  ChainedEventStore,
+  type EventStore,
+  EventStoreDbEventStore,
+  EventStoreDbRefusalLog,
+  type RefusalLog,
+  SqliteEventStore,
+  SqliteRefusalLog,
+  StaleReadError,
+  verifyLog,
+} from '@ledger/event-store';
+import { eventStoreDbForTests, eventStoreDbTargetName, stopEventStoreDbForTests } from '../../../../test/support/eventstoredb/target';
 import { MovableClock } from '../testing/movable-clock';
 import { type CommandEnvelope, CommandRunner } from './command-runner';
 import { SqliteStateSnapshots } from './state-snapshots';
@@ -65,5 +77,96 @@ describe('the command runner', () => {
     await expect(restarted.run(customerDecider, record(5), envelope('again-5'))).rejects.toMatchObject({ code: 'MC-08' });
     expect((await restarted.run(customerDecider, record(2000), envelope('k2000'))).revision).toBe(1002n);
     snapshots.close();
+  });
+});
+
+afterAll(stopEventStoreDbForTests);
+
+/** Each store with its refusal log, fresh (SQLite) or on the shared test server (EventStoreDB: ids of their own). */
+const STORES: ReadonlyArray<[string, () => Promise<{ store: EventStore & { close(): Promise<void> }; refusals: RefusalLog; close(): Promise<void> }>]> = [
+  ['SQLite', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ledger-runner-reads-'));
+    const store = new SqliteEventStore({ file: join(dir, 'events.sqlite') });
+    const refusals = new SqliteRefusalLog(join(dir, 'refusals.sqlite'));
+    return { store, refusals, close: async () => { await store.close(); await refusals.close(); rmSync(dir, { recursive: true, force: true }); } };
+  }],
+  [`EventStoreDB (${eventStoreDbTargetName()})`, async () => {
+    const store = new EventStoreDbEventStore({ connection: (await eventStoreDbForTests()).connectionString });
+    const refusals = new EventStoreDbRefusalLog(store);
+    return { store, refusals, close: async () => { await refusals.close(); await store.close(); } };
+  }],
+];
+
+describe.each(STORES)('a decision that read partner streams, on %s', (_name, open) => {
+  let opened: Awaited<ReturnType<typeof open>>;
+  let runner: CommandRunner;
+  // Fresh ids per test: the EventStoreDB server is shared by the whole file.
+  let run: string;
+  let [provider, reseller, other, customer] = ['', '', '', ''];
+  const operator: CommandEnvelope['actor'] = { kind: 'operator', id: 'ops' };
+  const as = (actor: CommandEnvelope['actor'], commandId: string, expectedRevision?: bigint): CommandEnvelope =>
+    ({ commandId: `${commandId}-${run}`, actor, client: 'ops', credential: { type: 'static-token', client: 'ops' }, correlationId: commandId, expectedRevision });
+  const invite = (invitationId: string): CommandInput<CustomerCommand> =>
+    ({ type: 'CreateInvitation', data: { customerId: customer, invitationId, partnerId: provider, resellerId: reseller } });
+
+  beforeEach(async () => {
+    run = randomUUID().slice(0, 8);
+    [provider, reseller, other, customer] = ['provider', 'reseller', 'other', 'contoso'].map((name) => `${name}-${run}`);
+    opened = await open();
+    runner = new CommandRunner(new ChainedEventStore(opened.store), opened.refusals, new MovableClock('2026-03-01T09:00:00.000Z'),
+      { policy: DEFAULT_LEDGER_POLICY, maxAttempts: 5 });
+    for (const [partnerId, program] of [[provider, 'indirect-provider'], [reseller, 'indirect-reseller'], [other, 'indirect-reseller']] as const) {
+      await runner.run(partnerDecider, { type: 'EnrollPartner', data: { partnerId, name: partnerId, program, cloud: 'global' } }, as(operator, `enrol-${partnerId}`));
+    }
+    await runner.run(partnerDecider, { type: 'AuthorizeIndirectReseller', data: { providerId: provider, resellerId: reseller } }, as(operator, 'authorize'));
+    await runner.run(customerDecider, { type: 'RegisterCustomer', data: { customerId: customer, name: 'Contoso', cloud: 'global', isPartnerTenant: false } },
+      as(operator, 'register'));
+  });
+
+  afterEach(async () => {
+    jest.restoreAllMocks();
+    await opened.close();
+  });
+
+  /** The provider authorizes another reseller just before the invitation's first append: its stream moves under the decision. */
+  function raceTheFirstInvitation(): { refused: unknown[] } {
+    const seen = { refused: [] as unknown[] };
+    const append = opened.store.appendToStream.bind(opened.store);
+    let raced = false;
+    jest.spyOn(opened.store, 'appendToStream').mockImplementation(async (stream, events, options) => {
+      if (stream === `customer-${customer}` && !raced) {
+        raced = true;
+        await runner.run(partnerDecider, { type: 'AuthorizeIndirectReseller', data: { providerId: provider, resellerId: other } }, as(operator, 'race'));
+      }
+      return append(stream, events, options).catch((error: unknown) => {
+        seen.refused.push(error);
+        throw error;
+      });
+    });
+    return seen;
+  }
+
+  it('is decided again when a partner moved before its append, and records the revisions it was decided on', async () => {
+    const seen = raceTheFirstInvitation();
+    const result = await runner.run(customerDecider, invite('inv-1'), as({ kind: 'partner', id: provider }, 'invite'));
+
+    expect(seen.refused).toEqual([expect.any(StaleReadError)]);
+    expect(seen.refused[0]).toMatchObject({ stream: `partner-${provider}`, read: 1n, actual: 2n });
+    const [invited] = await opened.store.readStream(`customer-${customer}`, { fromRevision: result.revision });
+    expect(invited.metadata.reads).toEqual({ [`partner-${provider}`]: '2', [`partner-${reseller}`]: '0' });
+    const report = await verifyLog(opened.store);
+    expect(report.brokenLink).toBeUndefined();
+    expect(report.staleReads.count).toBe(0);
+  });
+
+  it('is decided again under If-Match too: the caller\'s stream did not move, so the answer is not 412', async () => {
+    raceTheFirstInvitation();
+    await expect(runner.run(customerDecider, invite('inv-2'), as({ kind: 'partner', id: provider }, 'invite-if-match', 0n)))
+      .resolves.toMatchObject({ revision: 1n, replayed: false });
+  });
+
+  it('records no reads for a decision that read no partner', async () => {
+    const [registered] = await opened.store.readStream(`customer-${customer}`);
+    expect(registered.metadata).not.toHaveProperty('reads');
   });
 });

@@ -4,6 +4,7 @@ import {
   type EventStore,
   type EventToAppend,
   type RecordedEvent,
+  StaleReadError,
   WrongExpectedRevisionError,
 } from '../event-store.port';
 import { comparePositions, type Position } from '../position';
@@ -134,6 +135,45 @@ export function describeEventStoreContract(adapter: string, open: () => Promise<
         expect(lost[0].reason).toBeInstanceOf(WrongExpectedRevisionError);
         const winner = outcomes[0].status === 'fulfilled' ? first : second;
         expect((await store.readStream(stream)).slice(1).map((e) => e.id)).toEqual(winner.map((e) => e.id));
+      });
+    });
+
+    describe('streams a decision read', () => {
+      it('appends while each stream read is still at the revision read (-1: it had no events)', async () => {
+        const [read, unborn, target] = [uniqueStream('read'), uniqueStream('unborn'), uniqueStream('target')];
+        await store.appendToStream(read, eventsOf(2), { expectedRevision: 'no-stream' });
+        const appended = await store.appendToStream(target, eventsOf(1), {
+          expectedRevision: 'no-stream', reads: [{ stream: read, revision: 1n }, { stream: unborn, revision: -1n }],
+        });
+        expect(appended.nextRevision).toBe(0n);
+        expect(await store.readStream(target)).toHaveLength(1);
+      });
+
+      it('refuses an append when a stream read has moved on (or is behind the revision read), naming it, and appends nothing', async () => {
+        const [read, target] = [uniqueStream('moved'), uniqueStream('target')];
+        await store.appendToStream(read, eventsOf(1), { expectedRevision: 'no-stream' });
+        await store.appendToStream(read, eventsOf(1), { expectedRevision: 0n });
+
+        const stale = store.appendToStream(target, eventsOf(1), { expectedRevision: 'no-stream', reads: [{ stream: read, revision: 0n }] });
+        await expect(stale).rejects.toBeInstanceOf(StaleReadError);
+        await expect(stale).rejects.toMatchObject({ stream: read, read: 0n, actual: 1n });
+        await expect(store.appendToStream(target, eventsOf(1), { expectedRevision: 'no-stream', reads: [{ stream: read, revision: 5n }] }))
+          .rejects.toMatchObject({ stream: read, actual: 1n });
+        await expect(store.appendToStream(target, eventsOf(1), { expectedRevision: 'no-stream', reads: [{ stream: uniqueStream('none'), revision: 0n }] }))
+          .rejects.toMatchObject({ actual: -1n });
+        expect(await store.readStream(target)).toEqual([]);
+      });
+
+      it('answers a retried append as the first time even after a stream its decision read moved on', async () => {
+        const [read, target] = [uniqueStream('read'), uniqueStream('target')];
+        await store.appendToStream(read, eventsOf(1), { expectedRevision: 'no-stream' });
+        const events = eventsOf(1);
+        const first = await store.appendToStream(target, events, { expectedRevision: 'no-stream', reads: [{ stream: read, revision: 0n }] });
+        await store.appendToStream(read, eventsOf(1), { expectedRevision: 0n });
+
+        const retry = await store.appendToStream(target, events, { expectedRevision: 'no-stream', reads: [{ stream: read, revision: 0n }] });
+        expect(comparePositions(retry.position, first.position)).toBe(0);
+        expect(await store.readStream(target)).toHaveLength(1);
       });
     });
 
