@@ -22,7 +22,6 @@ import {
   type ReadAllOptions,
   type RecordedEvent,
   StaleReadError,
-  type StreamRead,
 } from '../event-store.port';
 import { comparePositions, type Position } from '../position';
 import {
