@@ -111,13 +111,15 @@ describe('hash chain', () => {
 
     it('holds each decision to the streams it read as they stood at its place in the log, and names one made on a stale read', async () => {
       const store = new SqliteEventStore({ file });
-      const decided = (reads: Record<string, string>, data: unknown = {}): EventToAppend =>
-        ({ id: randomUUID(), type: 'ThingDecided', schemaVersion: 1, data, metadata: { commandId: randomUUID(), reads } });
+      const decided = (reads: Record<string, string> | undefined, data: unknown = {}): EventToAppend =>
+        ({ id: randomUUID(), type: 'ThingDecided', schemaVersion: 1, data, metadata: reads ? { commandId: randomUUID(), reads } : { commandId: randomUUID() } });
       // Appended as the store would never take them (it checks reads it is given): here they are only recorded.
       const chained = chainEvents('customer-c', undefined, [
         decided({ 'customer-a': '4', 'partner-x': '-1' }),
         decided({ 'customer-a': '2', 'customer-b': '4' }, { note: 'its data mentions "reads":{ too' }),
         decided({}, { text: '"reads":{"customer-a":"0"}' }),
+        decided(undefined, { reads: { 'customer-a': '0' } }),
+        { ...decided({ 'customer-b': '1' }), metadata: { reads: { 'customer-b': '1' } } },
       ]);
       await store.appendToStream('customer-c', chained, { expectedRevision: 'no-stream' });
       await store.close();
@@ -125,8 +127,11 @@ describe('hash chain', () => {
       const report = await verify();
       expect(report.brokenLink).toBeUndefined();
       expect(report.staleReads).toEqual({
-        count: 1,
-        first: [{ stream: 'customer-c', revision: 1n, eventId: chained[1].id, read: { stream: 'customer-a', revision: 2n }, actual: 4n }],
+        count: 2,
+        first: [
+          { stream: 'customer-c', revision: 1n, eventId: chained[1].id, read: { stream: 'customer-a', revision: 2n }, actual: 4n },
+          { stream: 'customer-c', revision: 4n, eventId: chained[4].id, read: { stream: 'customer-b', revision: 1n }, actual: 4n },
+        ],
       });
     });
 

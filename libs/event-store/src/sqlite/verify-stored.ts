@@ -16,19 +16,38 @@ interface RangeResult {
   /** [stream, revision, hash] of each stream's last event in the range. */
   readonly lasts: readonly [string, number, string][];
   readonly broken: boolean;
+  /** [event id, stream, revision, its reads, the revision each stream read had just before it] of each event with a read that does not match. */
+  readonly stale: readonly [string, string, number, Record<string, unknown>, Record<string, number>][];
 }
 
 /**
  * A worker checks a range of positions on its own read-only connection: each event's stored form hashes to
  * its stored hash, names the event's own stream, revision and type, and (within the range) follows the
- * stream's event before it. Plain JavaScript, so it runs the same from sources and from the build.
+ * stream's event before it. An event whose form holds `"reads":{` has its metadata's reads held to the head
+ * each stream read had just before it (along the (stream, revision) index); those that do not match go back
+ * for `StaleReads` to judge. Plain JavaScript, so it runs the same from sources and from the build.
  */
 const WORKER = `
 const { parentPort, workerData } = require('node:worker_threads');
 const { hash } = require('node:crypto');
 const Database = require(workerData.sqlite);
 const db = new Database(workerData.file, { readonly: true });
-const rows = db.prepare('SELECT stream, revision, type, hashed, hash FROM events WHERE position > ? AND position <= ? ORDER BY position').raw();
+const rows = db.prepare('SELECT position, event_id, stream, revision, type, hashed, hash FROM events WHERE position > ? AND position <= ? ORDER BY position').raw();
+const positionsOf = db.prepare('SELECT position FROM events WHERE stream = ? ORDER BY revision').pluck();
+// The streams decisions read (partners': few, short), each as its events' positions in revision order.
+const readStreams = new Map();
+function headBefore(stream, position) {
+  let positions = readStreams.get(stream);
+  if (!positions) readStreams.set(stream, (positions = positionsOf.all(stream)));
+  let low = 0;
+  let high = positions.length;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    if (positions[middle] < position) low = middle + 1;
+    else high = middle;
+  }
+  return low - 1;
+}
 parentPort.on('message', ({ range, after, upTo }) => {
   try {
     check(range, after, upTo);
@@ -41,16 +60,45 @@ function check(range, after, upTo) {
   const firsts = [];
   let count = 0;
   let broken = false;
-  for (const [stream, revision, type, hashed, stored] of rows.iterate(after, upTo)) {
+  const stale = [];
+  for (const [position, eventId, stream, revision, type, hashed, stored] of rows.iterate(after, upTo)) {
     const previousHash = hash('sha256', hashed, 'hex') === stored ? previousHashOf(hashed, stream, revision, type) : undefined;
     if (previousHash === undefined) { broken = true; break; }
+    if (hashed.includes('"reads":{')) {
+      const reads = readsOf(hashed);
+      if (reads) {
+        const actual = {};
+        for (const read of Object.keys(reads)) actual[read] = headBefore(read, position);
+        if (Object.keys(reads).some((read) => String(reads[read]) !== String(actual[read]))) stale.push([eventId, stream, revision, reads, actual]);
+      }
+    }
     const head = heads.get(stream);
     if (!head) firsts.push([stream, revision, previousHash]);
     else if (revision !== head[0] + 1 || previousHash !== head[1]) { broken = true; break; }
     heads.set(stream, [revision, stored]);
     count += 1;
   }
-  parentPort.postMessage({ range, count, firsts, lasts: [...heads].map(([s, [r, h]]) => [s, r, h]), broken });
+  parentPort.postMessage({ range, count, firsts, lasts: [...heads].map(([s, [r, h]]) => [s, r, h]), broken, stale });
+}
+// The metadata's reads, parsed alone (JSON.parse of whole forms would double the work): the metadata is the
+// object after the top-level "metadata" key, the last such key before the revision (data sorts before it, and
+// the ledger's metadata holds none); "reads" is its last key that holds an object ("recordedAt", a string, is
+// the only one after it); its values are strings, so the first "}" outside a string ends it.
+function readsOf(hashed) {
+  const end = hashed.lastIndexOf('},"revision":"');
+  const metadata = hashed.lastIndexOf(',"metadata":{', end);
+  const key = Math.max(hashed.lastIndexOf(',"reads":{', end), hashed.lastIndexOf('{"reads":{', end));
+  if (metadata < 0 || key < metadata) return undefined;
+  let inString = false;
+  for (let i = key + 9; i < end; i += 1) {
+    const c = hashed.charCodeAt(i);
+    if (inString) {
+      if (c === 92) i += 1;
+      else if (c === 34) inString = false;
+    } else if (c === 34) inString = true;
+    else if (c === 125) return JSON.parse(hashed.slice(key + 9, i + 1));
+  }
+  return undefined;
 }
 // The hashed form is RFC 8785 text: its top-level keys sorted, it ends with the revision, schema version,
 // stream and type, right after the metadata, whose previousHash is the last such key before them (a key
@@ -93,16 +141,14 @@ export async function verifyStoredLog(
   const workers = Math.max(1, options.workers ?? availableParallelism());
   const ranges = splitRange(first - 1n, last, workers * 2);
   let results: RangeResult[];
-  let staleReads: VerifyReport['staleReads'];
   try {
-    [results, , staleReads] = await Promise.all([
-      checkRanges(file, ranges, workers, options.onProgress), observeLog(db, last, options.observe), staleReadsIn(db, last),
-    ]);
+    [results] = await Promise.all([checkRanges(file, ranges, workers, options.onProgress), observeLog(db, last, options.observe)]);
   } finally {
     db.close();
   }
 
   const heads = new Map<string, ChainHead>();
+  const staleReads = new StaleReads();
   let count = 0;
   for (const result of results) {
     const joins = !result.broken && result.firsts.every(([stream, revision, previousHash]) => {
@@ -118,9 +164,15 @@ export async function verifyStoredLog(
       }
     }
     for (const [stream, revision, hash] of result.lasts) heads.set(stream, { revision: BigInt(revision), hash });
+    for (const [id, stream, revision, reads, actual] of result.stale) {
+      staleReads.check({ id, stream, revision: BigInt(revision), metadata: { [READS_KEY]: reads } }, (read) => BigInt(actual[read]));
+    }
     count += result.count;
   }
-  return { eventsChecked: count, streams: heads.size, position: { commit: last, prepare: last }, digest: digestOfHeads(heads), brokenLink: undefined, staleReads };
+  return {
+    eventsChecked: count, streams: heads.size, position: { commit: last, prepare: last }, digest: digestOfHeads(heads), brokenLink: undefined,
+    staleReads: staleReads.report,
+  };
 }
 
 /** `parts` ranges (after, upTo] that cover (after, last]. */
@@ -160,31 +212,6 @@ async function checkRanges(
     await Promise.all(pool.map((worker) => worker.terminate()));
   }
   return results;
-}
-
-/**
- * The events up to `last` whose decision read other streams (`reads` in their metadata), each held to the
- * head each stream read had just before it, found along the (stream, revision) index: what `ChainVerifier`
- * does in its walk, for the few events that read, a page per turn of the event loop.
- */
-async function staleReadsIn(db: ReturnType<typeof openPrivateDatabase>, last: bigint): Promise<VerifyReport['staleReads']> {
-  const page = db.prepare(`SELECT position, event_id, stream, revision, json_extract(hashed, '$.metadata.reads') FROM events
-    WHERE position > ? AND position <= ? AND instr(hashed, '"reads":{') > 0 ORDER BY position LIMIT 5000`).raw();
-  const headBefore = db.prepare('SELECT revision FROM events WHERE stream = ? AND position < ? ORDER BY revision DESC LIMIT 1').pluck();
-  const stale = new StaleReads();
-  let after = -1n;
-  const read = () => guardStorage('Verifying the log', () => page.all(after, last)) as [bigint, string, string, bigint, string | null][];
-  for (let rows = read(); rows.length > 0; rows = read()) {
-    for (const [position, eventId, stream, revision, reads] of rows) {
-      // The text matched inside the data, not the metadata: this event read nothing.
-      if (reads === null) continue;
-      stale.check({ stream, revision, id: eventId, metadata: { [READS_KEY]: JSON.parse(reads) as unknown } },
-        (read) => (headBefore.get(read, position) as bigint | undefined) ?? -1n);
-    }
-    after = rows[rows.length - 1][0];
-    await nextMacrotask();
-  }
-  return stale.report;
 }
 
 /** Shows every event up to `last` to `observe`, in log order, a page per turn of the event loop. */

@@ -6,6 +6,7 @@ import {
   type CustomerCommand,
   customerDecider,
   type CustomerState,
+  type Decider,
   DEFAULT_LEDGER_POLICY,
   EVENT_SCHEMA_VERSIONS,
   type LedgerEvent,
@@ -15,7 +16,7 @@ import {
   type PartnerState,
   streamName,
 } from '@ledger/domain';
-import { chainEvents, type ChainHead, eventIdFor, type EventStore, type EventToAppend } from '@ledger/event-store';
+import { chainEvents, type ChainHead, eventIdFor, type EventStore, type EventToAppend, readsMetadata } from '@ledger/event-store';
 
 export interface HistoryShape {
   readonly partners: number;
@@ -69,10 +70,13 @@ export function* generateHistory(shape: HistoryShape): Generator<GeneratedAppend
   let commandNumber = 0;
   const gapMs = (shape.secondsBetweenCommands ?? 30) * 1000;
   const partnerStates = new Map<string, PartnerState>();
+  // Each partner stream's last revision as decided so far (every event decided is appended, in order).
+  const partnerRevisions = new Map<string, bigint>();
   const byCloudAndProgram = new Map<string, string[]>();
 
   const run = <C, E extends LedgerEvent, S>(
-    decider: { decide(c: C, s: S, p: Map<string, PartnerState>, policy: typeof DEFAULT_LEDGER_POLICY): E[]; evolve(s: S, e: E): S },
+    decider: Pick<Decider<C, E, S>, 'category' | 'decide' | 'evolve' | 'referencedPartners'>,
+    stream: string,
     input: CommandInput<C>,
     actor: Actor,
     state: S,
@@ -82,13 +86,17 @@ export function* generateHistory(shape: HistoryShape): Generator<GeneratedAppend
     const command = { ...input, metadata: { actor, now } } as unknown as C;
     try {
       const events = decider.decide(command, state, partnerStates, DEFAULT_LEDGER_POLICY);
+      // What the command runner records: the partners the decision read, at the revisions read.
+      const reads = decider.referencedPartners(command, state).map((id) => streamName('partner', id))
+        .filter((read) => read !== stream).map((read) => ({ stream: read, revision: partnerRevisions.get(read) ?? -1n }));
+      if (decider.category === 'partner') partnerRevisions.set(stream, (partnerRevisions.get(stream) ?? -1n) + BigInt(events.length));
       return {
         state: events.reduce(decider.evolve, state),
         events: events.map((event, index) => ({
           id: eventIdFor(commandId, index), type: event.type, schemaVersion: EVENT_SCHEMA_VERSIONS[event.type], data: event.data,
           metadata: {
             commandId, commandType: (input as unknown as { type: string }).type, actor, client: 'history-generator', correlationId: commandId,
-            causationId: commandId, recordedAt: now,
+            causationId: commandId, recordedAt: now, ...(reads.length > 0 ? { reads: readsMetadata(reads) } : {}),
           },
         })),
       };
@@ -103,7 +111,7 @@ export function* generateHistory(shape: HistoryShape): Generator<GeneratedAppend
     const cloud = weighted(CLOUD_WEIGHTS);
     const input: CommandInput<PartnerCommand> = { type: 'EnrollPartner', data: { partnerId, name: `Partner ${i}`, program, cloud } };
     const stream = streamName('partner', partnerId);
-    const result = run(partnerDecider, input, { kind: 'operator', id: 'generator' }, partnerDecider.initialState());
+    const result = run(partnerDecider, stream, input, { kind: 'operator', id: 'generator' }, partnerDecider.initialState());
     partnerStates.set(partnerId, result.state);
     const key = `${cloud}/${program}`;
     byCloudAndProgram.set(key, [...(byCloudAndProgram.get(key) ?? []), partnerId]);
@@ -116,7 +124,7 @@ export function* generateHistory(shape: HistoryShape): Generator<GeneratedAppend
       const events: EventToAppend[] = [];
       for (let k = 0; k < 3 + Math.floor(rand() * 10) && resellers.length > 0; k += 1) {
         const input: CommandInput<PartnerCommand> = { type: 'AuthorizeIndirectReseller', data: { providerId, resellerId: pick(resellers) } };
-        const result = run(partnerDecider, input, { kind: 'partner', id: providerId }, partnerStates.get(providerId) as PartnerState);
+        const result = run(partnerDecider, stream, input, { kind: 'partner', id: providerId }, partnerStates.get(providerId) as PartnerState);
         partnerStates.set(providerId, result.state);
         events.push(...result.events);
       }
@@ -139,7 +147,7 @@ export function* generateHistory(shape: HistoryShape): Generator<GeneratedAppend
         const entry = waiting.get(customerId);
         if (!entry) continue;
         const stream = streamName('customer', customerId);
-        const result = run(customerDecider, input, { kind: 'system', id: 'scheduler' }, entry.state);
+        const result = run(customerDecider, stream, input, { kind: 'system', id: 'scheduler' }, entry.state);
         entry.state = result.state;
         if ((entry.pending -= 1) === 0) waiting.delete(customerId);
         if (result.events.length > 0) yield { stream, events: result.events };
@@ -156,7 +164,7 @@ export function* generateHistory(shape: HistoryShape): Generator<GeneratedAppend
     let state: CustomerState = customerDecider.initialState();
     const events: EventToAppend[] = [];
     const act = (input: CommandInput<CustomerCommand>, actor: Actor): void => {
-      const result = run(customerDecider, input, actor, state);
+      const result = run(customerDecider, stream, input, actor, state);
       state = result.state;
       events.push(...result.events);
     };
