@@ -17,6 +17,19 @@ async function ledgerCommand(...argv: string[]): Promise<{ code: number; out: st
   return { code, out, err };
 }
 
+/** Runs `use` on a data directory holding a consistent copy of `dataDir`'s log, removed afterwards. */
+async function withCopyOfLog(dataDir: string, use: (copyDir: string) => Promise<void>): Promise<void> {
+  const copyDir = mkdtempSync(join(tmpdir(), 'ledger-copy-'));
+  try {
+    const source = new Database(join(dataDir, 'events.sqlite'), { readonly: true });
+    source.prepare('VACUUM INTO ?').run(join(copyDir, 'events.sqlite'));
+    source.close();
+    await use(copyDir);
+  } finally {
+    rmSync(copyDir, { recursive: true, force: true });
+  }
+}
+
 describe('the ledger command', () => {
   let dataDir: string;
 
@@ -63,11 +76,7 @@ describe('the ledger command', () => {
   });
 
   it('verify names a decision recorded on a partner revision older than the partner had there (exit 1), with the chains intact', async () => {
-    const copyDir = mkdtempSync(join(tmpdir(), 'ledger-stale-'));
-    try {
-      const source = new Database(join(dataDir, 'events.sqlite'), { readonly: true });
-      source.prepare('VACUUM INTO ?').run(join(copyDir, 'events.sqlite'));
-      source.close();
+    await withCopyOfLog(dataDir, async (copyDir) => {
       // What no append through the ledger can record: the store checks the reads it is given, so these are only written.
       const store = new SqliteEventStore({ file: join(copyDir, 'events.sqlite') });
       const stream = 'customer-contoso';
@@ -82,9 +91,7 @@ describe('the ledger command', () => {
       expect(verified.out[0]).toMatch(/^ok: 8 events in 3 streams, every chain intact/);
       expect(verified.out).toContainEqual(expect.stringMatching(
         /^STALE READ: stream customer-contoso, revision 4 \(event a0c3e3c4-.*\) was decided on partner-adatum at revision 0, which was at 1 there$/));
-    } finally {
-      rmSync(copyDir, { recursive: true, force: true });
-    }
+    });
   });
 
   it('verify passes an intact log, then names the event one changed byte altered, with a non-zero exit', async () => {
@@ -107,11 +114,7 @@ describe('the ledger command', () => {
   });
 
   it('verify reports a damaged page of the log as a finding (exit 1), not a usage error', async () => {
-    const damagedDir = mkdtempSync(join(tmpdir(), 'ledger-damaged-'));
-    try {
-      const source = new Database(join(dataDir, 'events.sqlite'), { readonly: true });
-      source.prepare('VACUUM INTO ?').run(join(damagedDir, 'events.sqlite'));
-      source.close();
+    await withCopyOfLog(dataDir, async (damagedDir) => {
       const file = join(damagedDir, 'events.sqlite');
       const bytes = readFileSync(file);
       const pageSize = bytes.readUInt16BE(16);
@@ -119,9 +122,7 @@ describe('the ledger command', () => {
       writeFileSync(file, bytes);
       const damaged = await ledgerCommand('verify', '--data-dir', damagedDir);
       expect(damaged).toMatchObject({ code: 1, out: [expect.stringMatching(/^BROKEN: the log's file is damaged/)] });
-    } finally {
-      rmSync(damagedDir, { recursive: true, force: true });
-    }
+    });
   });
 
   it('answers a usage error with exit 2', async () => {
