@@ -1,7 +1,9 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import {
+  backupDataDir,
+  BackupRefused,
   type Checkpoint,
   CheckpointAudit,
   CheckpointRejected,
@@ -13,10 +15,12 @@ import {
   EventStoreUnavailableError,
   leafOf,
   MerkleLog,
+  moveIntoPlace,
   noteSigner,
   openCheckpoint,
   type RecordedEvent,
   SqliteEventStore,
+  unpackBackup,
   verifyLog,
   type VerifyReport,
   verifyStoredLog,
@@ -44,6 +48,13 @@ commands:
   replay                                       rebuild the read models into a scratch copy and compare with the live ones
   export [--customer ID]                       every event (or one customer's) as NDJSON, with metadata and hashes
   history <customerId>                         one customer's events, oldest first
+  backup --to FILE                             a consistent copy of the log, the refusal log and the signed checkpoints
+                                               (read models are rebuilt, the signing key is yours to keep), taken while
+                                               the service writes, verified, and written whole or not at all
+  restore --from FILE --data-dir DIR [--since CHECKPOINT] [--key VKEY]
+                                               into an empty or new DIR: checks every file against the backup's
+                                               manifest, verifies as verify does (the digest must be the backup's),
+                                               then moves it into place; the service started on DIR rebuilds the rest
   verify-proof --key VKEY [--checkpoint FILE] [--old-checkpoint FILE] [--origin NAME] <proof.json>
                                                check an inclusion, consistency or stream proof the ledger gave, offline:
                                                only the verifier key (or @file holding it) and the notes are read
@@ -56,7 +67,7 @@ options:
 
 type Options = {
   'data-dir'?: string; eventstore?: string; json?: boolean; at?: string; 'expect-digest'?: string; customer?: string; help?: boolean;
-  key?: string; checkpoint?: string; 'old-checkpoint'?: string; origin?: string; since?: string;
+  key?: string; checkpoint?: string; 'old-checkpoint'?: string; origin?: string; since?: string; to?: string; from?: string;
 };
 
 /** Runs one `ledger` command; resolves to the process exit code (0 ok, 1 a finding, 2 a usage error). */
@@ -69,7 +80,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
         'data-dir': { type: 'string' }, eventstore: { type: 'string' }, json: { type: 'boolean' }, at: { type: 'string' },
         'expect-digest': { type: 'string' }, customer: { type: 'string' }, help: { type: 'boolean', short: 'h' },
         key: { type: 'string' }, checkpoint: { type: 'string' }, 'old-checkpoint': { type: 'string' }, origin: { type: 'string' },
-        since: { type: 'string' },
+        since: { type: 'string' }, to: { type: 'string' }, from: { type: 'string' },
       },
     }) as { values: Options; positionals: string[] };
   } catch (error) {
@@ -92,6 +103,15 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     return 2;
   }
   const dataDir = resolve(values['data-dir'] ?? io.env.LEDGER_DATA_DIR ?? './data');
+  if (command === 'backup' || command === 'restore') {
+    try {
+      return command === 'backup' ? await backup(dataDir, values, io) : await restore(dataDir, values, io);
+    } catch (error) {
+      if (!(error instanceof BackupRefused)) throw error;
+      io.err(`${command} refused: ${error.message}`);
+      return 2;
+    }
+  }
   const url = values.eventstore ?? io.env.LEDGER_EVENTSTORE_URL;
   if (!url && !existsSync(join(dataDir, 'events.sqlite'))) {
     io.err(`no ledger in ${dataDir} (no events.sqlite); give --data-dir or --eventstore`);
@@ -116,7 +136,50 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   }
 }
 
-const COMMANDS = ['verify', 'replay', 'export', 'history', 'verify-proof'];
+const COMMANDS = ['verify', 'replay', 'export', 'history', 'verify-proof', 'backup', 'restore'];
+
+/** `backup`: the data directory's log, refusals and checkpoints, as one verified file. */
+async function backup(dataDir: string, values: Options, io: CliIo): Promise<number> {
+  if (!values.to) {
+    io.err(`backup needs --to FILE\n\n${USAGE}`);
+    return 2;
+  }
+  const { file, manifest, seconds } = await backupDataDir(dataDir, resolve(values.to));
+  if (values.json) io.out(JSON.stringify({ ok: true, file, seconds, ...manifest }));
+  else {
+    io.out(`ok: ${manifest.events} events up to ${manifest.position ?? 'the empty log'} backed up to ${file} (${seconds.toFixed(2)} s)`);
+    io.out(`digest: ${manifest.digest} (a restore must give the same)`);
+  }
+  return 0;
+}
+
+/**
+ * `restore`: unpacks a backup beside the target, checks its files against the manifest, verifies the log there
+ * as `verify` does (its digest must be the backup's; against a kept checkpoint with --since and --key), and only
+ * then moves it into place.
+ */
+async function restore(dataDir: string, values: Options, io: CliIo): Promise<number> {
+  if (!values.from || !values['data-dir']) {
+    io.err(`restore needs --from FILE and --data-dir DIR\n\n${USAGE}`);
+    return 2;
+  }
+  const { dir, manifest } = await unpackBackup(resolve(values.from), dataDir);
+  let verified: number;
+  const store = new SqliteEventStore({ file: join(dir, 'events.sqlite') });
+  try {
+    verified = await verify(store, dir, { ...values, at: undefined, 'expect-digest': manifest.digest }, io);
+  } finally {
+    await store.close();
+  }
+  if (verified !== 0) {
+    rmSync(dir, { recursive: true, force: true });
+    io.out(`not restored: the log in ${values.from} does not verify as the backup recorded it`);
+    return 1;
+  }
+  moveIntoPlace(dir, dataDir);
+  io.out(`restored ${manifest.events} events (backed up ${manifest.createdAt}) into ${dataDir}; the service started on it rebuilds its read models`);
+  return 0;
+}
 
 /** `verify-proof`: no store, only the files and the key. */
 function verifyProofFile(file: string | undefined, values: Options, io: CliIo): number {

@@ -19,3 +19,4 @@ export * from './transparency/signed-note';
 export * from './transparency/stream-heads';
 export * from './transparency/checkpoint-audit';
 export * from './sqlite/verify-stored';
+export * from './sqlite/backup';
