@@ -8,6 +8,7 @@ import * as tar from 'tar';
 import { backupDataDir, type BackupManifest, decodePositionToken, SqliteEventStore, verifyLog } from '@ledger/event-store';
 import { runCli } from '../apps/ledger-cli/src/ledger-cli';
 import { Transparency } from '../apps/ledger/src/audit/transparency';
+import { LEDGER_CONFIG } from '../apps/ledger/src/config/config.token';
 import { TestLedger, TOKENS } from './support/test-ledger';
 
 /** Runs `ledger …` in-process and collects what it prints. */
@@ -138,5 +139,36 @@ describe('a backup taken while 32 clients write, restored into a new directory',
     expect(refused.out[0]).toMatch(/^BROKEN: stream customer-c0-0, revision 0 .*altered/);
     expect(refused.out).toContainEqual(expect.stringMatching(/^not restored/));
     expect(existsSync(join(scratch, 'never'))).toBe(false);
+  });
+});
+
+describe('POST /admin/backups', () => {
+  let ledger: TestLedger;
+  const post = (token: string) => request(ledger.app.getHttpServer()).post('/admin/backups').set('Authorization', `Bearer ${token}`);
+
+  beforeAll(async () => {
+    ledger = await TestLedger.start('2026-03-01T09:00:00.000Z', 'SQLite', undefined, { backupDir: mkdtempSync(join(tmpdir(), 'ledger-backups-')) });
+    await ledger.command('/customers', { customerId: 'contoso', name: 'Contoso', cloud: 'global' }).expect(201);
+  });
+
+  afterAll(async () => {
+    rmSync(ledger.app.get<{ backupDir: string }>(LEDGER_CONFIG).backupDir, { recursive: true, force: true });
+    await ledger.close();
+  });
+
+  it('takes a backup for the system scope only, one at a time, that `ledger restore` restores', async () => {
+    await post(TOKENS.reader).expect(403);
+    const [first, second] = await Promise.all([post(TOKENS.systemOnly), post(TOKENS.systemOnly)]);
+    const taken = first.status === 201 ? first : second;
+    expect([first.status, second.status].sort()).toEqual([201, 409]);
+    expect((first.status === 409 ? first : second).body).toMatchObject({ code: 'BACKUP_IN_PROGRESS' });
+    expect(taken.body).toMatchObject({ format: 'relationship-ledger-backup/1', events: 1, file: expect.stringMatching(/ledger-20260301T090000000Z\.tar$/) });
+
+    const restored = mkdtempSync(join(tmpdir(), 'ledger-restored-'));
+    try {
+      expect((await ledgerCommand('restore', '--from', taken.body.file as string, '--data-dir', restored)).code).toBe(0);
+    } finally {
+      rmSync(restored, { recursive: true, force: true });
+    }
   });
 });

@@ -1,6 +1,7 @@
 import { runCli } from '../apps/ledger-cli/src/ledger-cli';
 import { EventStoreDbTestServer } from './support/eventstoredb/test-server';
-import { TestLedger } from './support/test-ledger';
+import request from 'supertest';
+import { TestLedger, TOKENS } from './support/test-ledger';
 
 /**
  * Two replicas of the service on one EventStoreDB cluster (the in-process test server), each with its own
@@ -23,6 +24,11 @@ describe('two replicas on one EventStoreDB', () => {
     await first.close();
     await second.close();
     await server.stop();
+  });
+
+  it('leaves backups to the cluster: POST /admin/backups says so rather than copying a replica’s local files', async () => {
+    const answer = await request(first.app.getHttpServer()).post('/admin/backups').set('Authorization', `Bearer ${TOKENS.systemOnly}`).expect(409);
+    expect(answer.body).toMatchObject({ code: 'BACKUP_NOT_AVAILABLE' });
   });
 
   it('answers a retried refusal from the other replica with the first refusal, even after the state changed', async () => {

@@ -83,6 +83,8 @@ export interface LedgerConfig {
   readonly checkpointKeyFile: string;
   /** The log's name in its checkpoints (C2SP origin); by default derived from the signing key. */
   readonly checkpointOrigin?: string;
+  /** Where `POST /admin/backups` writes backups (SQLite store only). */
+  readonly backupDir: string;
   readonly logLevel: LogLevel;
 }
 
@@ -206,6 +208,7 @@ export function loadConfig(env: Env = process.env): LedgerConfig {
     checkpointIntervalMs: integer('LEDGER_CHECKPOINT_INTERVAL_MS', 60_000, 0, 86_400_000),
     checkpointKeyFile: resolve(env.LEDGER_CHECKPOINT_KEY_FILE || join(dataDir, 'checkpoint-key.pem')),
     checkpointOrigin: checkpointOrigin(env.LEDGER_CHECKPOINT_ORIGIN, problems),
+    backupDir: resolve(env.LEDGER_BACKUP_DIR || join(dataDir, 'backups')),
     logLevel: logLevel(env.LEDGER_LOG_LEVEL, problems),
   };
   if (problems.length > 0) throw new ConfigError(`Invalid configuration:\n- ${problems.join('\n- ')}`);

@@ -1,19 +1,23 @@
 import { Controller, Get, Header, HttpCode, Inject, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiExcludeEndpoint, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckService, HealthIndicatorService } from '@nestjs/terminus';
-import { EventStore } from '@ledger/event-store';
+import { join } from 'node:path';
+import { backupDataDir, BackupRefused, type BackupResult, EventStore } from '@ledger/event-store';
 import { ReadSide, type RebuildStatus } from '@ledger/read-models';
 import { Public, RequireScope } from '../auth/auth.guard';
 import { Clock } from '../clock';
 import type { LedgerConfig } from '../config/ledger-config';
 import { LEDGER_CONFIG } from '../config/config.token';
+import { HttpProblem } from '../problems/http-problem';
 import { LedgerMetrics } from './metrics';
 import { StoreHealth } from './store-health';
 
-/** Liveness and readiness (public, for probes), metrics (public unless configured otherwise), and the rebuild (system scope). */
+/** Liveness and readiness (public, for probes), metrics (public unless configured otherwise), the rebuild and backups (system scope). */
 @ApiTags('operations')
 @Controller()
 export class OperationsController {
+  private backingUp?: Promise<BackupResult>;
+
   constructor(
     private readonly health: HealthCheckService,
     private readonly indicators: HealthIndicatorService,
@@ -90,6 +94,35 @@ export class OperationsController {
   @ApiOperation({ summary: 'The latest rebuild: running, succeeded (events, seconds) or failed (error)' })
   rebuildStatus(): RebuildStatus {
     return this.readSide.rebuildStatus;
+  }
+
+  @Post('admin/backups')
+  @RequireScope('system')
+  @HttpCode(201)
+  @ApiBearerAuth()
+  @ApiOperation({
+    summary: 'Take a backup of the log, the refusal log and the signed checkpoints into LEDGER_BACKUP_DIR, while the service keeps writing',
+    description: 'The copy is verified before it is written; the answer names the file, the position it covers and its digest '
+      + '(restore with `ledger restore`). One at a time (409 BACKUP_IN_PROGRESS); on EventStoreDB the cluster is backed up instead '
+      + '(409 BACKUP_NOT_AVAILABLE).',
+  })
+  async backup() {
+    if (this.config.eventStoreUrl) {
+      throw new HttpProblem(409, 'BACKUP_NOT_AVAILABLE', 'The log lives in EventStoreDB: back the cluster up with its own tools (docs/operations.md).');
+    }
+    if (this.backingUp) throw new HttpProblem(409, 'BACKUP_IN_PROGRESS', 'A backup is being taken; ask again when it is done.');
+    const createdAt = this.clock.now();
+    const file = join(this.config.backupDir, `ledger-${createdAt.toISOString().replace(/[-:.]/g, '')}.tar`);
+    this.backingUp = backupDataDir(this.config.dataDir, file, () => createdAt);
+    try {
+      const { manifest, seconds } = await this.backingUp;
+      return { file, seconds, ...manifest };
+    } catch (error) {
+      if (error instanceof BackupRefused) throw new HttpProblem(409, 'BACKUP_REFUSED', error.message);
+      throw error;
+    } finally {
+      this.backingUp = undefined;
+    }
   }
 
   @Get('metrics')
