@@ -28,6 +28,7 @@ const PARAMS: Record<string, string> = {
 
 /** A body for each command route that would succeed for a caller allowed to send it. A new route must add one. */
 const BODIES: Record<string, object | undefined> = {
+  'POST /admin/backups': undefined,
   'POST /admin/read-models/rebuild': undefined,
   'POST /audit/checkpoints': undefined,
   'POST /customers': { customerId: 'newco', name: 'Newco', cloud: 'global' },

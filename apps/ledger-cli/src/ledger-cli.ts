@@ -1,25 +1,36 @@
-import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { createReadStream, existsSync, readFileSync, rmSync } from 'node:fs';
+import { createInterface } from 'node:readline';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import {
   backupDataDir,
   BackupRefused,
+  ChainVerifier,
   type Checkpoint,
   CheckpointAudit,
   CheckpointRejected,
   type CheckpointReport,
+  copyLog,
+  CopyRefused,
+  copyRefusals,
   decodePositionToken,
   encodePositionToken,
   type EventStore,
   EventStoreDbEventStore,
+  EventStoreDbRefusalLog,
+  eventsOf,
+  type EventToCopy,
   EventStoreUnavailableError,
+  ensurePrivateDirectory,
   leafOf,
   MerkleLog,
   moveIntoPlace,
   noteSigner,
   openCheckpoint,
   type RecordedEvent,
+  type RefusalLog,
   SqliteEventStore,
+  SqliteRefusalLog,
   unpackBackup,
   verifyLog,
   type VerifyReport,
@@ -55,6 +66,12 @@ commands:
                                                into an empty or new DIR: checks every file against the backup's
                                                manifest, verifies as verify does (the digest must be the backup's),
                                                then moves it into place; the service started on DIR rebuilds the rest
+  import --from FILE                           an export (ledger export) read back, in order, with every id and hash, into
+                                               the data directory's store (created) or --eventstore's; resumable: run it
+                                               again after an interruption; ends by verifying both digests are equal
+  migrate --to URL | --from URL                the data directory's log and refusals copied into an EventStoreDB cluster
+                                               (--to), or back from one (--from) into a new data directory; resumable;
+                                               ends by verifying both digests are equal (docs/operations.md)
   verify-proof --key VKEY [--checkpoint FILE] [--old-checkpoint FILE] [--origin NAME] <proof.json>
                                                check an inclusion, consistency or stream proof the ledger gave, offline:
                                                only the verifier key (or @file holding it) and the notes are read
@@ -103,6 +120,15 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     return 2;
   }
   const dataDir = resolve(values['data-dir'] ?? io.env.LEDGER_DATA_DIR ?? './data');
+  if (command === 'import' || command === 'migrate') {
+    try {
+      return command === 'import' ? await importExport(dataDir, values, io) : await migrate(dataDir, values, io);
+    } catch (error) {
+      if (!(error instanceof CopyRefused)) throw error;
+      io.err(`${command} refused: ${error.message}`);
+      return 2;
+    }
+  }
   if (command === 'backup' || command === 'restore') {
     try {
       return command === 'backup' ? await backup(dataDir, values, io) : await restore(dataDir, values, io);
@@ -136,7 +162,102 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   }
 }
 
-const COMMANDS = ['verify', 'replay', 'export', 'history', 'verify-proof', 'backup', 'restore'];
+const COMMANDS = ['verify', 'replay', 'export', 'history', 'verify-proof', 'backup', 'restore', 'import', 'migrate'];
+
+/** The events of an export, one JSON line each, in the order they were exported. */
+async function* exportedEvents(file: string): AsyncGenerator<EventToCopy> {
+  const lines = createInterface({ input: createReadStream(file), crlfDelay: Infinity });
+  let number = 0;
+  for await (const line of lines) {
+    number += 1;
+    if (line.trim() === '') continue;
+    try {
+      const { stream, revision, id, type, schemaVersion, data, metadata } = JSON.parse(line) as Record<string, unknown> & { metadata: Record<string, unknown> };
+      yield { stream: String(stream), revision: BigInt(String(revision)), id: String(id), type: String(type), schemaVersion: Number(schemaVersion), data, metadata };
+    } catch (error) {
+      throw new CopyRefused(`line ${number} of ${file} is not an exported event: ${(error as Error).message}`);
+    }
+  }
+}
+
+/** A store to copy into: the cluster --eventstore names, else the data directory's SQLite file (created). */
+function targetStore(dataDir: string, url: string | undefined): EventStore {
+  if (url) return new EventStoreDbEventStore({ connection: url });
+  ensurePrivateDirectory(dataDir);
+  return new SqliteEventStore({ file: join(dataDir, 'events.sqlite') });
+}
+
+/**
+ * Copies a log into a store, checking every chain of the source on the way, then verifies the target as
+ * `verify` does: both digests (every stream's head) must be equal. Exit 1 when they are not.
+ */
+async function copyVerified(source: AsyncIterable<EventToCopy>, target: EventStore, targetDir: string | undefined, io: CliIo): Promise<number> {
+  const started = Date.now();
+  const sourceChains = new ChainVerifier();
+  const checked = async function* () {
+    for await (const event of source) {
+      if (!sourceChains.check(event)) {
+        const { stream, revision, reason } = sourceChains.firstBrokenLink!;
+        throw new CopyRefused(`the source is broken at stream ${stream}, revision ${revision}: ${reason}`);
+      }
+      yield event;
+    }
+  };
+  // SQLite commits appends in the order they were submitted (group commit): many in flight; a cluster, one at a time.
+  const { copied, resumed } = await copyLog(checked(), target, { onProgress: progress(io, 'copy'), concurrency: targetDir ? 256 : 1 });
+  const report = targetDir ? await verifyStoredLog(join(targetDir, 'events.sqlite')) : await verifyLog(target);
+  const same = !report.brokenLink && report.digest === sourceChains.digest() && report.eventsChecked === sourceChains.eventsChecked;
+  if (io.interactive) io.err('\n');
+  io.out(`${same ? 'ok' : 'MISMATCH'}: copied ${copied} events${resumed > 0 ? ` after the ${resumed} an earlier run copied` : ''} in `
+    + `${((Date.now() - started) / 1000).toFixed(2)} s; the source has ${sourceChains.eventsChecked} events, digest ${sourceChains.digest()}; `
+    + `the target ${report.eventsChecked}, digest ${report.digest}${report.brokenLink ? `, broken at ${report.brokenLink.stream} revision ${report.brokenLink.revision}` : ''}`);
+  return same ? 0 : 1;
+}
+
+/** `import`: an export read back into the data directory's store (or --eventstore's). */
+async function importExport(dataDir: string, values: Options, io: CliIo): Promise<number> {
+  if (!values.from) {
+    io.err(`import needs --from FILE (an export)\n\n${USAGE}`);
+    return 2;
+  }
+  const url = values.eventstore ?? io.env.LEDGER_EVENTSTORE_URL;
+  const target = targetStore(dataDir, url);
+  try {
+    return await copyVerified(exportedEvents(resolve(values.from)), target, url ? undefined : dataDir, io);
+  } finally {
+    await target.close();
+  }
+}
+
+/**
+ * `migrate --to URL`: the data directory's log and refusal log into a cluster; `migrate --from URL`: a cluster's
+ * into the data directory (new, or holding an interrupted run's copy). The Merkle tree and its checkpoints stay
+ * in the data directory: the log keeps its order, so the same tree goes on over it on the other store.
+ */
+async function migrate(dataDir: string, values: Options, io: CliIo): Promise<number> {
+  if (Boolean(values.to) === Boolean(values.from)) {
+    io.err(`migrate needs --to URL (from the data directory into a cluster) or --from URL (back)\n\n${USAGE}`);
+    return 2;
+  }
+  const toCluster = Boolean(values.to);
+  if (toCluster && !existsSync(join(dataDir, 'events.sqlite'))) {
+    io.err(`no ledger in ${dataDir} (no events.sqlite); give --data-dir`);
+    return 2;
+  }
+  const cluster = new EventStoreDbEventStore({ connection: (values.to ?? values.from) as string });
+  const local = targetStore(dataDir, undefined);
+  const refusals: RefusalLog[] = [new SqliteRefusalLog(join(dataDir, 'refusals.sqlite')), new EventStoreDbRefusalLog(cluster)];
+  const [fromRefusals, toRefusals] = toCluster ? refusals : [refusals[1], refusals[0]];
+  try {
+    const copied = await copyVerified(eventsOf(toCluster ? local : cluster), toCluster ? cluster : local, toCluster ? undefined : dataDir, io);
+    if (copied !== 0) return copied;
+    io.out(`ok: ${await copyRefusals(fromRefusals, toRefusals)} refusals copied`);
+    return 0;
+  } finally {
+    await Promise.all(refusals.map((log) => log.close()));
+    await Promise.all([cluster.close(), local.close()]);
+  }
+}
 
 /** `backup`: the data directory's log, refusals and checkpoints, as one verified file. */
 async function backup(dataDir: string, values: Options, io: CliIo): Promise<number> {

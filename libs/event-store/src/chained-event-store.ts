@@ -69,6 +69,10 @@ export class ChainedEventStore extends EventStore {
     return this.inner.headPosition();
   }
 
+  override lastEvent(): Promise<RecordedEvent | undefined> {
+    return this.inner.lastEvent();
+  }
+
   override countEventsAfter(after?: Position): Promise<number> {
     return this.inner.countEventsAfter(after);
   }

@@ -135,6 +135,9 @@ export abstract class EventStore {
   /** The position of the last event in the log, or undefined for an empty log. */
   abstract headPosition(): Promise<Position | undefined>;
 
+  /** The last event in the log, or undefined for an empty log: where a copy into this store resumes. */
+  abstract lastEvent(): Promise<RecordedEvent | undefined>;
+
   /** How many events the log holds after a position (all of them when absent): a reader's lag. */
   abstract countEventsAfter(after?: Position): Promise<number>;
 

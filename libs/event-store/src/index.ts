@@ -20,3 +20,4 @@ export * from './transparency/stream-heads';
 export * from './transparency/checkpoint-audit';
 export * from './sqlite/verify-stored';
 export * from './sqlite/backup';
+export * from './copy-log';

@@ -32,3 +32,17 @@ export abstract class RefusalLog {
 
   abstract close(): Promise<void>;
 }
+
+/** Copies every refusal, oldest first, into another refusal log (which keeps the first of each: a rerun adds nothing). */
+export async function copyRefusals(from: RefusalLog, to: RefusalLog, pageSize = 1000): Promise<number> {
+  let copied = 0;
+  let after: bigint | undefined;
+  for (let page = await from.list({ limit: pageSize }); page.length > 0; page = await from.list({ after, limit: pageSize })) {
+    for (const { sequence, ...refusal } of page) {
+      await to.record(refusal);
+      after = sequence;
+    }
+    copied += page.length;
+  }
+  return copied;
+}

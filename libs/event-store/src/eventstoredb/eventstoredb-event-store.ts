@@ -217,10 +217,14 @@ export class EventStoreDbEventStore extends EventStore {
     return subscription;
   }
 
-  /** The ledger's last event, read backwards from the end with the server's filter: one event on the wire. */
   override async headPosition(): Promise<Position | undefined> {
+    return (await this.lastEvent())?.position;
+  }
+
+  /** The ledger's last event, read backwards from the end with the server's filter: one event on the wire. */
+  override async lastEvent(): Promise<RecordedEvent | undefined> {
     const [last] = await this.read({ from: END, direction: 'backwards', maxCount: 1 });
-    return last?.position;
+    return last;
   }
 
   /**

@@ -92,6 +92,7 @@ export class SqliteEventStore extends EventStore {
       readStream: read(`SELECT ${EVENT_COLUMNS} FROM events WHERE stream = ? AND revision >= ? ORDER BY revision`).raw(),
       readAll: read(`SELECT ${EVENT_COLUMNS} FROM events WHERE position > ? ORDER BY position LIMIT ?`).raw(),
       head: read('SELECT max(position) FROM events').pluck(),
+      last: read(`SELECT ${EVENT_COLUMNS} FROM events ORDER BY position DESC LIMIT 1`).raw(),
       countAfter: this.db.prepare('SELECT count(*) FROM events WHERE position > ?').pluck(),
     };
     this.appends = new GroupCommit(this.db, (append) => this.appendInTransaction(append), () => this.notifyAppended());
@@ -119,6 +120,11 @@ export class SqliteEventStore extends EventStore {
   override async headPosition(): Promise<Position | undefined> {
     const head = guardStorage('Reading the head of the log', () => this.statements.head.get()) as bigint | null;
     return head === null ? undefined : { commit: head, prepare: head };
+  }
+
+  override async lastEvent(): Promise<RecordedEvent | undefined> {
+    const row = guardStorage('Reading the last event', () => this.statements.last.get()) as EventRow | undefined;
+    return row && toRecordedEvent(row);
   }
 
   override async countEventsAfter(after?: Position): Promise<number> {

@@ -240,6 +240,15 @@ export function describeEventStoreContract(adapter: string, open: () => Promise<
         const appended = await store.appendToStream(uniqueStream('head'), eventsOf(1), { expectedRevision: 'any' });
         expect(head === undefined || comparePositions(head, appended.position) < 0).toBe(true);
       });
+
+      it('names its last event: the one appended last, at the head', async () => {
+        const stream = uniqueStream('last');
+        const events = eventsOf(2);
+        await store.appendToStream(stream, events, { expectedRevision: 'no-stream' });
+        const last = await store.lastEvent();
+        expect(last).toMatchObject({ id: events[1].id, stream, revision: 1n, data: events[1].data });
+        expect(comparePositions(last!.position, (await store.headPosition())!)).toBe(0);
+      });
     });
 
     describe('subscriptions', () => {

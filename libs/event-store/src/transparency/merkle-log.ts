@@ -237,7 +237,11 @@ export class MerkleLog implements SubtreeHashes {
     return this.edge.size;
   }
 
-  /** The log must still hold the tree's last leaf, unchanged; else the tree is of another (or a rewritten) log. */
+  /**
+   * The log must still hold the tree's last leaf, unchanged; else the tree is of another (or a rewritten) log.
+   * The tree goes on from where the log has that event now: a log copied in its order into another store
+   * (`ledger migrate`) holds the same events at other positions, and the same tree grows over it.
+   */
   private async matchLastLeaf(store: EventStore): Promise<void> {
     const last = this.edge.size > 0 ? this.leafAt(this.edge.size - 1) : undefined;
     if (last) {
@@ -246,6 +250,7 @@ export class MerkleLog implements SubtreeHashes {
         throw new MerkleLogMismatchError(`The Merkle tree's last leaf (event ${last.eventId}, ${last.stream} revision ${last.revision}) ` +
           'is not in the log as the tree has it: the tree is of another log, or the log was rewritten. Checkpoints stop until an operator looks.');
       }
+      this.lastPosition = event.position;
     }
     this.matched = true;
   }
