@@ -1,22 +1,24 @@
 /**
- * Backup and restore benchmark (not a test): `ledger backup` and `ledger restore` of a data directory, in events/s.
+ * Backup, restore and import benchmark (not a test): `ledger backup`, `ledger restore`, and `ledger import` of the
+ * data directory's export, in events/s.
  *
  *   npm run bench:generate -- /tmp/history        # about 1.1 million events
  *   npm run bench:backup -- /tmp/history
  *
  * The backup copies, verifies and archives; the restore unpacks, checks the files, verifies the log again and
- * moves it into place. Both run as the CLI runs them, in this process.
+ * moves it into place; the import reads the NDJSON export, checks every chain on the way, appends (256 in
+ * flight) and verifies the copy. All run as the CLI runs them, in this process.
  */
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { createWriteStream, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { runCli } from '../apps/ledger-cli/src/ledger-cli';
 
-async function timed(label: string, argv: string[]): Promise<{ seconds: number; out: string[] }> {
+async function timed(label: string, argv: string[], print?: (line: string) => void): Promise<{ seconds: number; out: string[] }> {
   const out: string[] = [];
   const started = performance.now();
-  const code = await runCli(argv, { out: (line) => out.push(line), err: (line) => out.push(line), interactive: false, env: {} });
+  const code = await runCli(argv, { out: print ?? ((line) => out.push(line)), err: (line) => out.push(line), interactive: false, env: {} });
   const seconds = (performance.now() - started) / 1000;
   if (code !== 0) throw new Error(`${label} failed (exit ${code}):\n${out.join('\n')}`);
   return { seconds, out };
@@ -33,9 +35,15 @@ async function main(): Promise<void> {
     const { events } = JSON.parse(backup.out[0]) as { events: number };
     const restore = await timed('restore', ['restore', '--from', file, '--data-dir', join(scratch, 'restored')]);
     const megabytes = statSync(file).size / 1e6;
-    console.log(`${events} events, backup file ${megabytes.toFixed(0)} MB; node ${process.version}`);
+    const exportFile = join(scratch, 'export.ndjson');
+    const exportStream = createWriteStream(exportFile);
+    await timed('export', ['export', '--data-dir', dataDir], (line) => exportStream.write(`${line}\n`));
+    await new Promise((resolve) => exportStream.end(resolve));
+    const imported = await timed('import', ['import', '--from', exportFile, '--data-dir', join(scratch, 'imported')]);
+    console.log(`${events} events, backup file ${megabytes.toFixed(0)} MB, export ${(statSync(exportFile).size / 1e6).toFixed(0)} MB; node ${process.version}`);
     console.log(`backup:  ${backup.seconds.toFixed(2)} s = ${Math.round(events / backup.seconds)} events/s (copy, verify, archive)`);
     console.log(`restore: ${restore.seconds.toFixed(2)} s = ${Math.round(events / restore.seconds)} events/s (unpack, check, verify, move)`);
+    console.log(`import:  ${imported.seconds.toFixed(2)} s = ${Math.round(events / imported.seconds)} events/s (read the export, check chains, append, verify)`);
   } finally {
     rmSync(scratch, { recursive: true, force: true });
   }
