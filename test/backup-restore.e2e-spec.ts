@@ -6,18 +6,10 @@ import Database from 'better-sqlite3';
 import request from 'supertest';
 import * as tar from 'tar';
 import { backupDataDir, type BackupManifest, decodePositionToken, SqliteEventStore, verifyLog } from '@ledger/event-store';
-import { runCli } from '../apps/ledger-cli/src/ledger-cli';
 import { Transparency } from '../apps/ledger/src/audit/transparency';
 import { LEDGER_CONFIG } from '../apps/ledger/src/config/config.token';
 import { TestLedger, TOKENS } from './support/test-ledger';
-
-/** Runs `ledger …` in-process and collects what it prints. */
-async function ledgerCommand(...argv: string[]): Promise<{ code: number; out: string[]; err: string[] }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await runCli(argv, { out: (l) => out.push(l), err: (l) => err.push(l), interactive: false, env: {} });
-  return { code, out, err };
-}
+import { ledgerCommand } from './support/ledger-command';
 
 describe('a backup taken while 32 clients write, restored into a new directory', () => {
   let ledger: TestLedger;

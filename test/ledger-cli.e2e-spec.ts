@@ -6,16 +6,8 @@ import Database from 'better-sqlite3';
 import request from 'supertest';
 import { chainEvents, chainHeadOf, hashedForm, SqliteEventStore } from '@ledger/event-store';
 import { ReadSide } from '@ledger/read-models';
-import { runCli } from '../apps/ledger-cli/src/ledger-cli';
 import { TestLedger, TOKENS } from './support/test-ledger';
-
-/** Runs `ledger …` in-process and collects what it prints. */
-async function ledgerCommand(...argv: string[]): Promise<{ code: number; out: string[]; err: string[] }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await runCli(argv, { out: (l) => out.push(l), err: (l) => err.push(l), interactive: false, env: {} });
-  return { code, out, err };
-}
+import { inviteThroughReseller, ledgerCommand } from './support/ledger-command';
 
 /** Runs `use` on a data directory holding a consistent copy of `dataDir`'s log, removed afterwards. */
 async function withCopyOfLog(dataDir: string, use: (copyDir: string) => Promise<void>): Promise<void> {
@@ -35,12 +27,7 @@ describe('the ledger command', () => {
 
   beforeAll(async () => {
     const ledger = await TestLedger.start('2026-03-01T09:00:00.000Z');
-    await ledger.command('/partners', { partnerId: 'adatum', name: 'Adatum', program: 'indirect-provider', cloud: 'global' }).expect(201);
-    await ledger.command('/partners', { partnerId: 'fabrikam', name: 'Fabrikam', program: 'indirect-reseller', cloud: 'global' }).expect(201);
-    await ledger.command('/partners/adatum/indirect-resellers', { resellerId: 'fabrikam' }, { actor: 'partner:adatum' }).expect(201);
-    await ledger.command('/customers', { customerId: 'contoso', name: 'Contoso', cloud: 'global' }).expect(201);
-    await ledger.command('/customers/contoso/invitations', { invitationId: 'inv-1', partnerId: 'adatum', resellerId: 'fabrikam' },
-      { actor: 'partner:adatum' }).expect(201);
+    await inviteThroughReseller(ledger);
     await ledger.command('/customers/contoso/invitations/inv-1/acceptance', undefined, { actor: 'customer:contoso' }).expect(201);
     await ledger.command('/customers/contoso/delegated-admin-grants',
       { grantId: 'g-1', partnerId: 'fabrikam', roles: ['Helpdesk Administrator'], endsAt: '2026-09-01T00:00:00Z' }, { actor: 'customer:contoso' })

@@ -7,18 +7,10 @@ import Database from 'better-sqlite3';
 import request from 'supertest';
 import { SqliteEventStore, SqliteRefusalLog, verifyStoredLog } from '@ledger/event-store';
 import { writeHistory } from '../libs/read-models/src/testing/history-generator';
-import { runCli } from '../apps/ledger-cli/src/ledger-cli';
 import { Transparency } from '../apps/ledger/src/audit/transparency';
 import { EventStoreDbTestServer } from './support/eventstoredb/test-server';
 import { TestLedger, TOKENS } from './support/test-ledger';
-
-/** Runs `ledger …` in-process and collects what it prints. */
-async function ledgerCommand(...argv: string[]): Promise<{ code: number; out: string[]; err: string[] }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await runCli(argv, { out: (l) => out.push(l), err: (l) => err.push(l), interactive: false, env: {} });
-  return { code, out, err };
-}
+import { inviteThroughReseller, ledgerCommand } from './support/ledger-command';
 
 const eventCount = (file: string): number => {
   if (!existsSync(file)) return 0;
@@ -103,12 +95,7 @@ describe('ledger migrate to an EventStoreDB cluster (the protocol-level test ser
     scratch = mkdtempSync(join(tmpdir(), 'ledger-migrate-'));
     const ledger = await TestLedger.start('2026-03-01T09:00:00.000Z');
     dataDir = ledger.dataDir;
-    await ledger.command('/partners', { partnerId: 'adatum', name: 'Adatum', program: 'indirect-provider', cloud: 'global' }).expect(201);
-    await ledger.command('/partners', { partnerId: 'fabrikam', name: 'Fabrikam', program: 'indirect-reseller', cloud: 'global' }).expect(201);
-    await ledger.command('/partners/adatum/indirect-resellers', { resellerId: 'fabrikam' }, { actor: 'partner:adatum' }).expect(201);
-    await ledger.command('/customers', { customerId: 'contoso', name: 'Contoso', cloud: 'global' }).expect(201);
-    await ledger.command('/customers/contoso/invitations', { invitationId: 'inv-1', partnerId: 'adatum', resellerId: 'fabrikam' },
-      { actor: 'partner:adatum' }).expect(201);
+    await inviteThroughReseller(ledger);
     await ledger.command('/customers/contoso/invitations', { invitationId: 'inv-2', partnerId: 'nobody' }, { actor: 'partner:nobody', key: 'refused-1' })
       .expect(404);
     const kept = await ledger.app.get(Transparency).checkpoint();

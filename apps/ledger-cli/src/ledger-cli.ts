@@ -120,20 +120,13 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     return 2;
   }
   const dataDir = resolve(values['data-dir'] ?? io.env.LEDGER_DATA_DIR ?? './data');
-  if (command === 'import' || command === 'migrate') {
+  const copying = Object.hasOwn(COPY_COMMANDS, command) ? COPY_COMMANDS[command] : undefined;
+  if (copying) {
     try {
-      return command === 'import' ? await importExport(dataDir, values, io) : await migrate(dataDir, values, io);
+      return await copying(dataDir, values, io);
     } catch (error) {
-      if (!(error instanceof CopyRefused)) throw error;
-      io.err(`${command} refused: ${error.message}`);
-      return 2;
-    }
-  }
-  if (command === 'backup' || command === 'restore') {
-    try {
-      return command === 'backup' ? await backup(dataDir, values, io) : await restore(dataDir, values, io);
-    } catch (error) {
-      if (!(error instanceof BackupRefused)) throw error;
+      // Refused before anything changed: what was asked cannot be done as asked (exit 2, like a usage error).
+      if (!(error instanceof BackupRefused || error instanceof CopyRefused)) throw error;
       io.err(`${command} refused: ${error.message}`);
       return 2;
     }
@@ -163,6 +156,11 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
 }
 
 const COMMANDS = ['verify', 'replay', 'export', 'history', 'verify-proof', 'backup', 'restore', 'import', 'migrate'];
+
+/** The commands that copy a ledger somewhere (they open their own stores). */
+const COPY_COMMANDS: Readonly<Record<string, (dataDir: string, values: Options, io: CliIo) => Promise<number>>> = {
+  backup, restore, import: importExport, migrate,
+};
 
 /** The events of an export, one JSON line each, in the order they were exported. */
 async function* exportedEvents(file: string): AsyncGenerator<EventToCopy> {
