@@ -111,6 +111,16 @@ describe('ledger migrate to an EventStoreDB cluster (the protocol-level test ser
     rmSync(dataDir, { recursive: true, force: true });
   });
 
+  it('stops with exit 1 while the cluster is down, saying the same command goes on from there', async () => {
+    await server.stop();
+    try {
+      const stopped = await ledgerCommand('migrate', '--to', server.connectionString, '--data-dir', dataDir);
+      expect(stopped).toMatchObject({ code: 1, err: [expect.stringMatching(/^migrate stopped: .*the same command run again goes on from there$/)] });
+    } finally {
+      await server.restart();
+    }
+  });
+
   it('copies the log and the refusals there with the same digest, and a second run copies nothing', async () => {
     const there = await ledgerCommand('migrate', '--to', server.connectionString, '--data-dir', dataDir);
     expect(there.err).toEqual([]);

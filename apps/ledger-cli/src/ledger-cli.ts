@@ -125,6 +125,10 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     try {
       return await copying(dataDir, values, io);
     } catch (error) {
+      if (error instanceof EventStoreUnavailableError) {
+        io.err(`${command} stopped: ${error.message}; what was copied stays, and the same command run again goes on from there`);
+        return 1;
+      }
       // Refused before anything changed: what was asked cannot be done as asked (exit 2, like a usage error).
       if (!(error instanceof BackupRefused || error instanceof CopyRefused)) throw error;
       io.err(`${command} refused: ${error.message}`);
