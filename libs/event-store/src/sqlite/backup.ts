@@ -39,11 +39,12 @@ export class BackupRefused extends Error {
 /**
  * Copies one SQLite database in a worker thread with `VACUUM INTO`: one read transaction, so a consistent
  * snapshot however the service writes meanwhile (WAL readers do not block writers), and the event loop of the
- * caller (a running service) stays free. Plain JavaScript, so it runs the same from sources and from the build.
+ * caller (a running service) stays free. Plain JavaScript, so it runs the same from sources and from the build
+ * (the driver is required from this file's place: a bundle has no module paths to hand over).
  */
 const COPY_WORKER = `
 const { parentPort, workerData } = require('node:worker_threads');
-const Database = require(workerData.sqlite);
+const Database = require('node:module').createRequire(workerData.requireFrom)('better-sqlite3');
 const db = new Database(workerData.from, { readonly: true });
 try {
   db.prepare('VACUUM INTO ?').run(workerData.to);
@@ -55,7 +56,7 @@ parentPort.postMessage('done');
 
 function copyDatabase(from: string, to: string): Promise<void> {
   return new Promise((resolve, reject) => {
-    const worker = new Worker(COPY_WORKER, { eval: true, workerData: { from, to, sqlite: require.resolve('better-sqlite3') } });
+    const worker = new Worker(COPY_WORKER, { eval: true, workerData: { from, to, requireFrom: __filename } });
     worker.once('message', () => resolve());
     worker.once('error', reject);
     worker.once('exit', (code) => code === 0 || reject(new Error(`copying ${from} stopped with exit code ${code}`)));

@@ -30,7 +30,7 @@ interface RangeResult {
 const WORKER = `
 const { parentPort, workerData } = require('node:worker_threads');
 const { hash } = require('node:crypto');
-const Database = require(workerData.sqlite);
+const Database = require('node:module').createRequire(workerData.requireFrom)('better-sqlite3');
 const db = new Database(workerData.file, { readonly: true });
 const rows = db.prepare('SELECT position, event_id, stream, revision, type, hashed, hash FROM events WHERE position > ? AND position <= ? ORDER BY position').raw();
 const positionsOf = db.prepare('SELECT position FROM events WHERE stream = ? ORDER BY revision').pluck();
@@ -205,7 +205,7 @@ async function checkRanges(
     give();
   });
   const pool = Array.from({ length: Math.min(workers, ranges.length) }, () =>
-    new Worker(WORKER, { eval: true, workerData: { file, sqlite: require.resolve('better-sqlite3') } }));
+    new Worker(WORKER, { eval: true, workerData: { file, requireFrom: __filename } }));
   try {
     await Promise.all(pool.map(run));
   } finally {
