@@ -535,10 +535,9 @@ async function exportEvents(store: EventStore, customerId: string | undefined, i
   }
   const tick = progress(io, 'export');
   let count = 0;
-  for (let page = await store.readAll({ maxCount: 2000 }); page.length > 0;
-    page = await store.readAll({ after: page[page.length - 1].position, maxCount: 2000 })) {
-    for (const event of page) io.out(eventLine(event));
-    tick((count += page.length));
+  for await (const event of eventsOf(store)) {
+    io.out(eventLine(event));
+    if ((count += 1) % 2000 === 0) tick(count);
   }
   return 0;
 }
