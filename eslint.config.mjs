@@ -3,7 +3,7 @@ import eslint from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'coverage/**', 'eslint.config.mjs', 'test/support/*.js', 'bin/*.js'] },
+  { ignores: ['dist/**', 'node_modules/**', 'coverage/**', 'eslint.config.mjs', 'test/support/*.js', 'bin/*.js', 'scripts/*.js'] },
   eslint.configs.recommended,
   ...tseslint.configs.recommended,
   {

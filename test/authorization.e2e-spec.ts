@@ -158,7 +158,9 @@ describe('authorization matrix: every route × every kind of credential', () => 
       for (const caller of CALLERS) {
         n += 1;
         const before = await ledger.store.headPosition();
-        let test = route.method === 'GET' ? request(ledger.app.getHttpServer()).get(path) : request(ledger.app.getHttpServer()).post(path);
+        // The change feed, told not to follow, ends at the log's head instead of staying open.
+        let test = route.method === 'GET' ? request(ledger.app.getHttpServer()).get(path).query(path === '/events' ? { follow: 'false' } : {})
+          : request(ledger.app.getHttpServer()).post(path);
         test = test.set('Idempotency-Key', `matrix-${n}`);
         if (caller.authorization) test = test.set('Authorization', caller.authorization());
         const body = BODIES[`${route.method} ${route.path}`];

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
+import { Database } from '@ledger/event-store';
 import request from 'supertest';
 import * as tar from 'tar';
 import { backupDataDir, type BackupManifest, decodePositionToken, SqliteEventStore, verifyLog } from '@ledger/event-store';

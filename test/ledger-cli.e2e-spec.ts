@@ -2,7 +2,8 @@ import { spawnSync } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
+import type BetterSqlite3 from 'better-sqlite3';
+import { Database } from '@ledger/event-store';
 import request from 'supertest';
 import { chainEvents, chainHeadOf, hashedForm, SqliteEventStore } from '@ledger/event-store';
 import { ReadSide } from '@ledger/read-models';
@@ -60,6 +61,14 @@ describe('the ledger command', () => {
     expect(replay.code).toBe(1);
     const report = JSON.parse(replay.out[0]) as { differences: Array<{ table: string; key: string }> };
     expect(report.differences.map((d) => [d.table, d.key])).toEqual([['customer_links', 'contoso/fabrikam/delegated-admin/g-1']]);
+  });
+
+  it('replay refuses a data directory with no read models (exit 2) rather than report it equal', async () => {
+    await withCopyOfLog(dataDir, async (copyDir) => {
+      const replay = await ledgerCommand('replay', '--data-dir', copyDir);
+      expect(replay).toMatchObject({ code: 2, out: [] });
+      expect(replay.err.join('\n')).toContain(`no read models in ${copyDir}`);
+    });
   });
 
   it('verify names a decision recorded on a partner revision older than the partner had there (exit 1), with the chains intact', async () => {
@@ -126,7 +135,7 @@ describe('ledger verify against a signed checkpoint', () => {
   let keptNote = '';
   let copies = 0;
   /** A copy of the signed data directory, changed by hand as someone with write access to the files might. */
-  const copy = (change?: (events: Database.Database) => void) => {
+  const copy = (change?: (events: BetterSqlite3.Database) => void) => {
     const dir = join(scratch, `copy-${(copies += 1)}`);
     cpSync(signedDir, dir, { recursive: true });
     if (change) {

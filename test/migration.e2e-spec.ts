@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
+import { Database } from '@ledger/event-store';
 import request from 'supertest';
 import { SqliteEventStore, SqliteRefusalLog, verifyStoredLog } from '@ledger/event-store';
 import { writeHistory } from '../libs/read-models/src/testing/history-generator';

@@ -1,7 +1,7 @@
 import { existsSync, mkdtempSync, openSync, readdirSync, rmSync, statSync, writeFileSync, writeSync, closeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
+import { Database } from '@ledger/event-store';
 import request from 'supertest';
 import { SqliteEventStore } from '@ledger/event-store';
 import { ReadSide } from '@ledger/read-models';

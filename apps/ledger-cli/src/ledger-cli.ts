@@ -472,12 +472,19 @@ function checkpointLines(covered: CheckpointReport, against: Against): string[] 
 
 async function replay(store: EventStore, dataDir: string, values: Options, io: CliIo): Promise<number> {
   const liveFile = join(dataDir, 'read-models.sqlite');
+  if (!existsSync(liveFile)) {
+    io.err(`no read models in ${dataDir} (no read-models.sqlite): nothing to compare a replay with; the service builds them when it starts`);
+    return 2;
+  }
   const live = new ReadModelStore(liveFile);
   const checkpoint = live.checkpoint();
   const scratchFile = join(dataDir, 'read-models.replay.sqlite');
   try {
     // Replays exactly as far as the live copy has got, so a running service does not make a difference.
-    await buildReadModels(store, scratchFile, { upTo: checkpoint?.position ?? { commit: -1n, prepare: -1n } });
+    await buildReadModels(store, scratchFile, {
+      upTo: checkpoint?.position ?? { commit: -1n, prepare: -1n }, onProgress: progress(io, 'replay'),
+    });
+    if (io.interactive) io.err('\n');
     const scratch = new ReadModelStore(scratchFile);
     const differences = compareDumps([...live.dump()], [...scratch.dump()]);
     scratch.close();

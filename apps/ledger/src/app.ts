@@ -3,13 +3,15 @@ import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { RequestHandler } from 'express';
+import helmet from 'helmet';
 import { Logger } from 'nestjs-pino';
 import type { Clock } from './clock';
 import type { LedgerConfig } from './config/ledger-config';
-import { assertEveryRouteDeclaresAccess } from './auth/route-table';
+import { assertEveryRouteDeclaresAccess, routeTable } from './auth/route-table';
 import { resolveTokens } from './auth/token-registry';
 import { correlationIdMiddleware } from './http/correlation-id';
 import { jsonBody } from './http/json-body';
+import { methodNotAllowed } from './http/method-not-allowed';
 import { ledgerValidationPipe } from './http/validation';
 import { HTTP_LOGGER, LedgerModule } from './ledger.module';
 import { LedgerMetrics } from './operations/metrics';
@@ -28,6 +30,12 @@ export interface LedgerApp {
   readonly adminTokenFile?: string;
 }
 
+/**
+ * helmet's default policy, loosened only as far as Swagger UI at /docs needs: its page styles itself inline
+ * and shows data: images. Scripts stay same-origin.
+ */
+const SWAGGER_UI_CSP = { styleSrc: ["'self'", "'unsafe-inline'"], imgSrc: ["'self'", 'data:'] };
+
 /** Builds the ledger's HTTP application: the one place main, the tests and the benchmarks start it from. */
 export async function createLedgerApp(config: LedgerConfig, options: CreateLedgerAppOptions = {}): Promise<LedgerApp> {
   const tokens = resolveTokens(config);
@@ -40,6 +48,8 @@ export async function createLedgerApp(config: LedgerConfig, options: CreateLedge
   app.use(correlationIdMiddleware);
   app.use(app.get<RequestHandler>(HTTP_LOGGER));
   app.use(requestMetrics(app.get(LedgerMetrics)));
+  app.use(helmet({ contentSecurityPolicy: { directives: SWAGGER_UI_CSP } }));
+  app.use(methodNotAllowed(routeTable(app)));
   app.use(jsonBody(config.bodyLimitBytes));
   app.useGlobalPipes(ledgerValidationPipe());
   app.enableShutdownHooks();

@@ -9,7 +9,7 @@ import { LoggerModule } from 'nestjs-pino';
 import { pino } from 'pino';
 import { pinoHttp } from 'pino-http';
 import {
-  ChainedEventStore, ensurePrivateDirectory, EventStore, EventStoreDbEventStore, EventStoreDbRefusalLog, MerkleLog, RefusalLog, SqliteEventStore, SqliteRefusalLog,
+  ChainedEventStore, encodePositionToken, ensurePrivateDirectory, EventStore, EventStoreDbEventStore, EventStoreDbRefusalLog, MerkleLog, RefusalLog, SqliteEventStore, SqliteRefusalLog,
 } from '@ledger/event-store';
 import { damagedCopyOf, ReadSide } from '@ledger/read-models';
 import { AuditController } from './audit/audit.controller';
@@ -36,6 +36,7 @@ import { StoreHealth } from './operations/store-health';
 import { PartnersController } from './partners/partners.controller';
 import { Scheduler } from './scheduler/scheduler';
 import { ProblemDetailsFilter } from './problems/problem-details.filter';
+import { ChangeFeedController } from './read/change-feed.controller';
 import { CustomerQueriesController } from './read/customer-queries.controller';
 import { GdapQueriesController, GrantQueriesController } from './read/grant-queries.controller';
 import { PoliciesController } from './read/policies.controller';
@@ -77,14 +78,28 @@ class StorageLifecycle implements OnApplicationBootstrap, OnApplicationShutdown 
     this.tokensFile?.start();
   }
 
-  async onApplicationShutdown(): Promise<void> {
-    this.tokensFile?.stop();
-    await this.scheduler.stop();
-    await this.transparency.stop();
-    await this.readSide.stop();
-    await this.store.close();
-    await this.refusals.close();
-    this.snapshots.close();
+  async onApplicationShutdown(signal?: string): Promise<void> {
+    const logger = new Logger('Shutdown');
+    logger.log(`Shutting down${signal ? ` on ${signal}` : ''}: new requests are refused, work under way finishes`);
+    /** Each step, and what it says of itself when done (if anything). */
+    const steps: ReadonlyArray<readonly [string, () => unknown]> = [
+      ...(this.tokensFile ? [['stopped watching the tokens file', () => this.tokensFile?.stop()] as const] : []),
+      ['stopped the scheduler', () => this.scheduler.stop()],
+      ['stopped signing checkpoints', () => this.transparency.stop()],
+      ['stopped the projector', async () => {
+        const position = this.readSide.position; // stop() closes the read models
+        await this.readSide.stop();
+        return ` (the read models had reached ${position ? encodePositionToken(position) : 'the start of the log'})`;
+      }],
+      ['closed the event store', () => this.store.close()],
+      ['closed the refusal log', () => this.refusals.close()],
+      ['closed the state snapshots', () => this.snapshots.close()],
+    ];
+    for (const [done, step] of steps) {
+      const more = await step();
+      logger.log(`${done}${typeof more === 'string' ? more : ''}`);
+    }
+    logger.log('Shut down');
   }
 }
 
@@ -112,7 +127,7 @@ export class LedgerModule {
       controllers: [
         PartnersController, CustomersController, CustomerRelationshipsController, GdapController, TransfersController,
         CustomerQueriesController, PartnerQueriesController, GrantQueriesController, GdapQueriesController, PoliciesController, OperationsController, AuditController,
-        CheckpointsController,
+        CheckpointsController, ChangeFeedController,
       ],
       providers: [
         { provide: LEDGER_CONFIG, useValue: config },

@@ -7,12 +7,18 @@ async function main(): Promise<void> {
   const config = loadConfig();
   const { app, createdAdminToken, adminTokenFile } = await createLedgerApp(config);
   const logger = new Logger('Ledger');
-  if (createdAdminToken) {
-    logger.log(`Created the local admin token in ${adminTokenFile} (readable by its owner only)`);
-    process.stdout.write(`\nThe local admin token, printed this once (it stays in ${adminTokenFile}):\n\n    ${createdAdminToken}\n\n`);
-  }
+  if (createdAdminToken) logger.log(`Created the local admin token in ${adminTokenFile} (readable by its owner only)`);
   await app.listen(config.port, config.host);
-  logger.log(`Relationship Ledger listening on http://${config.host}:${config.port} (data in ${config.dataDir}); API docs at /docs`);
+  const url = `http://${config.host}:${config.port}`;
+  logger.log(`Relationship Ledger listening on ${url} (data in ${config.dataDir}); API docs at /docs`);
+  // Last, after every start-up log line, so that it is what the terminal shows.
+  const lines = [`Relationship Ledger is up on ${url} (API docs at ${url}/docs)`];
+  if (createdAdminToken) {
+    lines.push(`The local admin token, printed this once (it stays in ${adminTokenFile}):`, '', `    ${createdAdminToken}`);
+  } else if (adminTokenFile) {
+    lines.push(`The local admin token is in ${adminTokenFile}`);
+  }
+  process.stdout.write(`\n${lines.join('\n')}\n\n`);
 }
 
 main().catch((error: unknown) => {

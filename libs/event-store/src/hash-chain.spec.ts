@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
+import { Database } from './sqlite/driver';
 import { randomUUID } from 'node:crypto';
 import type { EventToAppend, RecordedEvent } from './event-store.port';
 import { ChainVerifier, chainEvents, digestOfHeads, eventHash, verifyLog } from './hash-chain';

@@ -21,3 +21,4 @@ export * from './transparency/checkpoint-audit';
 export * from './sqlite/verify-stored';
 export * from './sqlite/backup';
 export * from './copy-log';
+export * from './sqlite/driver';

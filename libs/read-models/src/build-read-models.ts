@@ -21,14 +21,23 @@ export function removeDatabase(file: string): void {
 export async function buildReadModels(
   events: EventStore,
   file: string,
-  options: { batchSize?: number; beforeFinish?: () => Promise<void>; upTo?: Position; projections?: readonly Projection[] } = {},
+  options: {
+    batchSize?: number; beforeFinish?: () => Promise<void>; upTo?: Position; projections?: readonly Projection[];
+    /** Called after each batch with the events projected so far. */
+    onProgress?: (events: number) => void;
+  } = {},
 ): Promise<{ events: number; seconds: number }> {
   const started = Date.now();
   removeDatabase(file);
   const store = new ReadModelStore(file, { bulkLoad: true, projections: options.projections });
   let built = false;
   try {
-    const builder = new Projector(events, store, { batchSize: options.batchSize ?? 1000 });
+    let projected = 0;
+    const onProgress = options.onProgress;
+    const builder = new Projector(events, store, {
+      batchSize: options.batchSize ?? 1000,
+      ...(onProgress && { onBatch: (applied: number) => onProgress(projected += applied) }),
+    });
     await builder.catchUp(options.upTo);
     if (options.beforeFinish) {
       await options.beforeFinish();

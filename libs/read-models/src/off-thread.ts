@@ -1,4 +1,5 @@
 import { Worker } from 'node:worker_threads';
+import { sqliteWorkerData, WORKER_DATABASE } from '@ledger/event-store';
 
 /**
  * A worker's whole program: opens the SQLite file with its own connection, runs the SQL, closes. It loads
@@ -6,7 +7,7 @@ import { Worker } from 'node:worker_threads';
  */
 const PROGRAM = `
 const { parentPort, workerData } = require('node:worker_threads');
-const Database = require('node:module').createRequire(workerData.from)('better-sqlite3');
+const Database = ${WORKER_DATABASE};
 const db = new Database(workerData.file);
 try {
   db.pragma('cache_size = -65536');
@@ -22,7 +23,7 @@ parentPort.postMessage('done');`;
  */
 export function execOffThread(file: string, sql: string): Promise<void> {
   return new Promise((resolve, reject) => {
-    const worker = new Worker(PROGRAM, { eval: true, workerData: { file, sql, from: __filename } });
+    const worker = new Worker(PROGRAM, { eval: true, workerData: { file, sql, sqlite: sqliteWorkerData() } });
     worker.once('message', () => resolve());
     worker.once('error', reject);
     worker.once('exit', (code) => {

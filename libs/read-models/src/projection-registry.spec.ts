@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
+import { Database } from '@ledger/event-store';
 import { LEDGER_EVENT_TYPES, type LedgerEvent, parseStreamName } from '@ledger/domain';
 import { SqliteEventStore } from '@ledger/event-store';
 import { documentProjection, type Projection } from './projection';

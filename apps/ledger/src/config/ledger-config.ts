@@ -66,6 +66,8 @@ export interface LedgerConfig {
   readonly readWaitMs: number;
   /** How many such reads may wait at once; more are answered 503 at once. */
   readonly readWaitMaxWaiting: number;
+  /** Change feeds (GET /events) open at once; one more is answered 503 with Retry-After. */
+  readonly feedMaxClients: number;
   /** Requests a client may make per minute before it is answered 429 (0: no limit). Callers with the system scope have none. */
   readonly rateLimitPerMinute: number;
   /** After a write fails for want of storage, how long readiness reports the store down unless a write succeeds (ms). */
@@ -199,6 +201,7 @@ export function loadConfig(env: Env = process.env): LedgerConfig {
     commandAttempts: integer('LEDGER_COMMAND_ATTEMPTS', 5, 1, 100),
     readWaitMs: integer('LEDGER_READ_WAIT_MS', 5000, 0, 60_000),
     readWaitMaxWaiting: integer('LEDGER_READ_WAIT_MAX_WAITING', 1000, 0, 1_000_000),
+    feedMaxClients: integer('LEDGER_FEED_MAX_CLIENTS', 100, 0, 100_000),
     rateLimitPerMinute: integer('LEDGER_RATE_LIMIT_PER_MINUTE', 6000, 0, 100_000_000),
     storeFaultWindowMs: integer('LEDGER_STORE_FAULT_WINDOW_MS', 10_000, 0, 3_600_000),
     readyMaxLagEvents: integer('LEDGER_READY_MAX_LAG_EVENTS', 10_000, 0, 1_000_000_000),

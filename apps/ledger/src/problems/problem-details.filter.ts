@@ -66,7 +66,10 @@ export class ProblemDetailsFilter implements ExceptionFilter {
   private logFailure(request: Request, code: string, error: unknown): void {
     const what = `${request.method} ${request.originalUrl} (correlation id ${correlationIdOf(request)}) failed`;
     const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-    if (error instanceof EventStoreUnavailableError || error instanceof ReadModelsUnavailableError || code === 'NOT_READY') {
+    if (error instanceof HttpProblem) {
+      // An answer the ledger chose (a read that waited past its deadline, too many waiting): not a failure.
+      this.repeated.log(`${code} ${message}`, `${what}: ${error.message}`, (line) => this.logger.log(line));
+    } else if (error instanceof EventStoreUnavailableError || error instanceof ReadModelsUnavailableError || code === 'NOT_READY') {
       this.repeated.log(`${code} ${message}`, `${what}: ${message}`, (line) => this.logger.warn(line));
     } else {
       this.repeated.log(`${code} ${message}`, `${what}: ${error instanceof Error ? error.stack : message}`, (line) => this.logger.error(line));

@@ -1,7 +1,7 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsString, Length, Max, Min } from 'class-validator';
-import { type Right, RIGHTS } from '@ledger/domain';
+import { IsIn, IsInt, IsString, Length, Matches, Max, Min } from 'class-validator';
+import { LEDGER_EVENT_TYPES, type Right, RIGHTS } from '@ledger/domain';
 import type { Page } from '@ledger/read-models';
 import { IsAbsentOr, IsInstant, IsLedgerId } from '../http/validation';
 
@@ -70,4 +70,34 @@ export class AsOfQuery {
   @IsString()
   @Length(1, 200)
   asOfPosition?: string;
+}
+
+/** What a change feed follows: every filter given must hold. */
+export class ChangeFeedQuery {
+  @ApiPropertyOptional({ description: 'Start after this position token (a Last-Event-ID header wins over it); the beginning of the log when absent.' })
+  @IsAbsentOr()
+  @IsString()
+  @Length(1, 100)
+  after?: string;
+
+  @ApiPropertyOptional({ enum: ['true', 'false'], default: 'true', description: 'false: end the feed at the log’s head as it was when asked, rather than wait for new events.' })
+  @IsAbsentOr()
+  @IsIn(['true', 'false'])
+  follow?: 'true' | 'false';
+
+  @ApiPropertyOptional({ enum: ['customer', 'partner'], description: 'Only customers’ or only partners’ events.' })
+  @IsAbsentOr()
+  @IsIn(['customer', 'partner'])
+  category?: 'customer' | 'partner';
+
+  @IsLedgerId('Only this customer’s events.', { optional: true })
+  customerId?: string;
+
+  @IsLedgerId('Only this partner’s events.', { optional: true })
+  partnerId?: string;
+
+  @ApiPropertyOptional({ description: `Only events of these types, separated by commas (${LEDGER_EVENT_TYPES.length} types: see the events in the rulebook).`, example: 'RelationshipAccepted,DelegatedAdminGranted' })
+  @IsAbsentOr()
+  @Matches(new RegExp(`^(${LEDGER_EVENT_TYPES.join('|')})(,(${LEDGER_EVENT_TYPES.join('|')}))*$`), { message: 'type is a comma-separated list of event types' })
+  type?: string;
 }

@@ -7,6 +7,7 @@ import { basename, dirname, join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import * as tar from 'tar';
 import { encodePositionToken } from '../position';
+import { sqliteWorkerData, WORKER_DATABASE } from './driver';
 import { verifyStoredLog } from './verify-stored';
 
 /**
@@ -44,7 +45,7 @@ export class BackupRefused extends Error {
  */
 const COPY_WORKER = `
 const { parentPort, workerData } = require('node:worker_threads');
-const Database = require('node:module').createRequire(workerData.requireFrom)('better-sqlite3');
+const Database = ${WORKER_DATABASE};
 const db = new Database(workerData.from, { readonly: true });
 try {
   db.prepare('VACUUM INTO ?').run(workerData.to);
@@ -56,7 +57,7 @@ parentPort.postMessage('done');
 
 function copyDatabase(from: string, to: string): Promise<void> {
   return new Promise((resolve, reject) => {
-    const worker = new Worker(COPY_WORKER, { eval: true, workerData: { from, to, requireFrom: __filename } });
+    const worker = new Worker(COPY_WORKER, { eval: true, workerData: { from, to, sqlite: sqliteWorkerData() } });
     worker.once('message', () => resolve());
     worker.once('error', reject);
     worker.once('exit', (code) => code === 0 || reject(new Error(`copying ${from} stopped with exit code ${code}`)));

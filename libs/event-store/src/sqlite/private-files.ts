@@ -1,5 +1,6 @@
 import { chmodSync, closeSync, mkdirSync, openSync } from 'node:fs';
-import Database from 'better-sqlite3';
+import type BetterSqlite3 from 'better-sqlite3';
+import { Database } from './driver';
 
 /** Creates a directory only its owner may enter (0700), or makes an existing one so. */
 export function ensurePrivateDirectory(dir: string): void {
@@ -13,7 +14,7 @@ export function ensurePrivateDirectory(dir: string): void {
  * file is made so where this user owns it (files of an older version); an auditor's read of someone else's
  * copy leaves it as it is.
  */
-export function openPrivateDatabase(file: string, options?: Database.Options): Database.Database {
+export function openPrivateDatabase(file: string, options?: BetterSqlite3.Options): BetterSqlite3.Database {
   if (!options?.readonly) {
     try {
       closeSync(openSync(file, 'wx', 0o600));

@@ -2,7 +2,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
-import Database from 'better-sqlite3';
+import type BetterSqlite3 from 'better-sqlite3';
+import { Database } from './driver';
 import { chainEvents, verifyLog } from '../hash-chain';
 import { describeEventStoreContract } from '../testing/event-store.contract';
 import { SqliteEventStore } from './sqlite-event-store';
@@ -42,7 +43,7 @@ describe('SQLite event store', () => {
     db.close();
     const reopened = new SqliteEventStore({ file });
     // synchronous is a per-connection setting: read it through the store's own connection.
-    expect((reopened as unknown as { db: Database.Database }).db.pragma('synchronous', { simple: true })).toBe(2);
+    expect((reopened as unknown as { db: BetterSqlite3.Database }).db.pragma('synchronous', { simple: true })).toBe(2);
     await reopened.close();
   });
 

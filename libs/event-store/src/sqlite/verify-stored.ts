@@ -4,6 +4,7 @@ import { Worker } from 'node:worker_threads';
 import { type ChainHead, digestOfHeads, READS_KEY, StaleReads, verifyLog, type VerifyReport } from '../hash-chain';
 import type { Position } from '../position';
 import type { LoggedEvent } from '../transparency/merkle-log';
+import { sqliteWorkerData, WORKER_DATABASE } from './driver';
 import { openPrivateDatabase } from './private-files';
 import { SqliteEventStore } from './sqlite-event-store';
 import { asStorageFault, guardStorage } from './storage-faults';
@@ -30,7 +31,7 @@ interface RangeResult {
 const WORKER = `
 const { parentPort, workerData } = require('node:worker_threads');
 const { hash } = require('node:crypto');
-const Database = require('node:module').createRequire(workerData.requireFrom)('better-sqlite3');
+const Database = ${WORKER_DATABASE};
 const db = new Database(workerData.file, { readonly: true });
 const rows = db.prepare('SELECT position, event_id, stream, revision, type, hashed, hash FROM events WHERE position > ? AND position <= ? ORDER BY position').raw();
 const positionsOf = db.prepare('SELECT position FROM events WHERE stream = ? ORDER BY revision').pluck();
@@ -205,7 +206,7 @@ async function checkRanges(
     give();
   });
   const pool = Array.from({ length: Math.min(workers, ranges.length) }, () =>
-    new Worker(WORKER, { eval: true, workerData: { file, requireFrom: __filename } }));
+    new Worker(WORKER, { eval: true, workerData: { file, sqlite: sqliteWorkerData() } }));
   try {
     await Promise.all(pool.map(run));
   } finally {

@@ -5,7 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { ChainedEventStore } from '../chained-event-store';
 import { SqliteEventStore } from '../sqlite/sqlite-event-store';
 import { createHash } from 'node:crypto';
-import Database from 'better-sqlite3';
+import { Database } from '../sqlite/driver';
 import { leafHash, verifyConsistency, verifyInclusion } from './merkle';
 import { leafData, type LeafEntry, MerkleLog, MerkleLogMismatchError } from './merkle-log';
 import { checkStreamHeads, compareStreams, StreamHeads } from './stream-heads';
