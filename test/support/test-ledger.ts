@@ -6,7 +6,7 @@ import request from 'supertest';
 import { EventStore, RefusalLog } from '@ledger/event-store';
 import { ReadSide } from '@ledger/read-models';
 import { eventStoreDbForTests, stopEventStoreDbForTests } from './eventstoredb/target';
-import { createLedgerApp } from '../../apps/ledger/src/app';
+import { createLedgerApp, type CreateLedgerAppOptions } from '../../apps/ledger/src/app';
 import { type LedgerConfig, loadConfig, type TokenDefinition } from '../../apps/ledger/src/config/ledger-config';
 import { MovableClock } from '../../apps/ledger/src/testing/movable-clock';
 
@@ -77,6 +77,7 @@ export class TestLedger {
     store: TestStore = 'SQLite',
     dataDir = mkdtempSync(join(tmpdir(), 'ledger-e2e-')),
     overrides: Partial<LedgerConfig> = {},
+    appOptions: Pick<CreateLedgerAppOptions, 'spanProcessor'> = {},
   ): Promise<TestLedger> {
     const clock = new MovableClock(now);
     const eventStoreUrl = store === 'EventStoreDB' ? (await eventStoreDbForTests()).connectionString : undefined;
@@ -87,7 +88,7 @@ export class TestLedger {
       eventStoreUrl,
       ...overrides,
     };
-    const { app } = await createLedgerApp(config, { clock, quiet: true });
+    const { app } = await createLedgerApp(config, { clock, quiet: true, ...appOptions });
     return new TestLedger(app, clock, dataDir);
   }
 

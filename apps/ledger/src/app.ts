@@ -2,6 +2,7 @@ import type { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import type { SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import type { RequestHandler } from 'express';
 import helmet from 'helmet';
 import { Logger } from 'nestjs-pino';
@@ -16,11 +17,14 @@ import { ledgerValidationPipe } from './http/validation';
 import { HTTP_LOGGER, LedgerModule } from './ledger.module';
 import { LedgerMetrics } from './operations/metrics';
 import { requestMetrics } from './operations/request-metrics';
+import { Tracing, tracingMiddleware } from './operations/tracing';
 
 export interface CreateLedgerAppOptions {
   readonly clock?: Clock;
   /** No logs at all (tests). */
   readonly quiet?: boolean;
+  /** Where spans go (tests); otherwise traces are exported by OTLP when OTEL_EXPORTER_OTLP_ENDPOINT is set, and off when not. */
+  readonly spanProcessor?: SpanProcessor;
 }
 
 export interface LedgerApp {
@@ -39,12 +43,14 @@ const SWAGGER_UI_CSP = { styleSrc: ["'self'", "'unsafe-inline'"], imgSrc: ["'sel
 /** Builds the ledger's HTTP application: the one place main, the tests and the benchmarks start it from. */
 export async function createLedgerApp(config: LedgerConfig, options: CreateLedgerAppOptions = {}): Promise<LedgerApp> {
   const tokens = resolveTokens(config);
+  const tracing = Tracing.create(process.env, options.spanProcessor);
   const effective = options.quiet ? { ...config, logLevel: 'silent' as const } : config;
   const app = await NestFactory.create<NestExpressApplication>(
-    LedgerModule.register({ config: effective, tokens: tokens.definitions, clock: options.clock }),
+    LedgerModule.register({ config: effective, tokens: tokens.definitions, clock: options.clock, tracing }),
     { bodyParser: false, bufferLogs: true, abortOnError: false },
   );
   app.useLogger(options.quiet ? false : app.get(Logger));
+  if (tracing.tracer) app.use(tracingMiddleware(tracing.tracer));
   app.use(correlationIdMiddleware);
   app.use(app.get<RequestHandler>(HTTP_LOGGER));
   app.use(requestMetrics(app.get(LedgerMetrics)));

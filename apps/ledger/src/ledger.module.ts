@@ -33,6 +33,7 @@ import { LedgerMetrics } from './operations/metrics';
 import { OperationsController } from './operations/operations.controller';
 import { RepeatedLog } from './operations/repeated-log';
 import { StoreHealth } from './operations/store-health';
+import { Tracing } from './operations/tracing';
 import { PartnersController } from './partners/partners.controller';
 import { Scheduler } from './scheduler/scheduler';
 import { ProblemDetailsFilter } from './problems/problem-details.filter';
@@ -51,6 +52,7 @@ export interface LedgerModuleOptions {
   readonly tokens: readonly TokenDefinition[];
   /** Replaces the system clock (tests move time). */
   readonly clock?: Clock;
+  readonly tracing: Tracing;
 }
 
 /** The event store the log lives in, under the chaining decorator: SQLite, or EventStoreDB on a cluster. */
@@ -69,6 +71,7 @@ class StorageLifecycle implements OnApplicationBootstrap, OnApplicationShutdown 
     @Inject(TokensFileWatcher) private readonly tokensFile: TokensFileWatcher | null,
     @Inject(StateSnapshots) private readonly snapshots: StateSnapshots,
     @Inject(Transparency) private readonly transparency: Transparency,
+    @Inject(Tracing) private readonly tracing: Tracing,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -94,6 +97,7 @@ class StorageLifecycle implements OnApplicationBootstrap, OnApplicationShutdown 
       ['closed the event store', () => this.store.close()],
       ['closed the refusal log', () => this.refusals.close()],
       ['closed the state snapshots', () => this.snapshots.close()],
+      ...(this.tracing.enabled ? [['sent the last traces', () => this.tracing.shutdown()] as const] : []),
     ];
     for (const [done, step] of steps) {
       const more = await step();
@@ -132,6 +136,7 @@ export class LedgerModule {
       providers: [
         { provide: LEDGER_CONFIG, useValue: config },
         { provide: HTTP_LOGGER, useValue: httpLogger },
+        { provide: Tracing, useValue: options.tracing },
         { provide: Clock, useValue: options.clock ?? new SystemClock() },
         { provide: TokenRegistry, useValue: new TokenRegistry(options.tokens) },
         {
@@ -211,7 +216,9 @@ export class LedgerModule {
           provide: CommandRunner,
           inject: [ChainedEventStore, RefusalLog, Clock, StoreHealth, StateSnapshots],
           useFactory: (store: ChainedEventStore, refusals: RefusalLog, clock: Clock, storeHealth: StoreHealth, snapshots: StateSnapshots) =>
-            new CommandRunner(store, refusals, clock, { policy: config.policy, maxAttempts: config.commandAttempts, storeHealth, snapshots }),
+            new CommandRunner(store, refusals, clock, {
+              policy: config.policy, maxAttempts: config.commandAttempts, storeHealth, snapshots, tracer: options.tracing.tracer,
+            }),
         },
         {
           provide: Scheduler,

@@ -1,3 +1,4 @@
+import type { Tracer } from '@opentelemetry/api';
 import {
   type Actor,
   type CommandInput,
@@ -26,6 +27,7 @@ import {
 } from '@ledger/event-store';
 import type { Credential } from '../auth/principal';
 import type { Clock } from '../clock';
+import { inSpan } from '../operations/tracing';
 import { ConcurrencyConflictError, RevisionMismatchError } from './command-errors';
 import { Idempotency } from './idempotency';
 import type { StateSnapshots } from './state-snapshots';
@@ -66,6 +68,8 @@ export interface CommandRunnerOptions {
   readonly snapshots?: StateSnapshots;
   /** Told whether the stores took each command (readiness follows it). */
   readonly storeHealth?: { succeeded(): void; failed(error: EventStoreUnavailableError): void };
+  /** Traces each command and its append, when traces are on. */
+  readonly tracer?: Tracer;
 }
 
 /**
@@ -98,7 +102,13 @@ export class CommandRunner {
     envelope: CommandEnvelope,
   ): Promise<CommandResult> {
     try {
-      const result = await this.idempotency.once(envelope, () => this.decideAndAppend(decider, input, envelope));
+      const result = await inSpan(this.options.tracer, `command ${input.type}`,
+        { 'ledger.command.type': input.type, 'ledger.command.id': envelope.commandId },
+        async (span) => {
+          const answered = await this.idempotency.once(envelope, () => this.decideAndAppend(decider, input, envelope));
+          span?.setAttributes({ 'ledger.stream': answered.stream, 'ledger.command.replayed': answered.replayed === true });
+          return answered;
+        });
       this.options.storeHealth?.succeeded();
       return result;
     } catch (error) {
@@ -159,10 +169,11 @@ export class CommandRunner {
         } satisfies LedgerEventMetadata,
       }));
       try {
-        const appended = await this.store.appendToStream(stream, events, {
-          expectedRevision: loaded.revision === -1n ? 'no-stream' : loaded.revision,
-          reads: reads.filter((read) => read.stream !== stream),
-        });
+        const appended = await inSpan(this.options.tracer, 'eventstore.append', { 'ledger.stream': stream, 'ledger.events': events.length },
+          () => this.store.appendToStream(stream, events, {
+            expectedRevision: loaded.revision === -1n ? 'no-stream' : loaded.revision,
+            reads: reads.filter((read) => read.stream !== stream),
+          }));
         return {
           commandId: envelope.commandId, stream, revision: appended.nextRevision, position: appended.position,
           events: events.map(({ id, type, data }) => ({ id, type, data })),
