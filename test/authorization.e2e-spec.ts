@@ -8,6 +8,7 @@ import { TokenRegistry } from '../apps/ledger/src/auth/token-registry';
 import { LEDGER_CONFIG } from '../apps/ledger/src/config/config.token';
 import { loadConfig, type Scope } from '../apps/ledger/src/config/ledger-config';
 import { ProblemDetailsFilter } from '../apps/ledger/src/problems/problem-details.filter';
+import { ApiContract } from './support/api-contract';
 import { TestIssuer } from './support/oidc-issuer';
 import { TestLedger, TOKENS } from './support/test-ledger';
 
@@ -149,8 +150,9 @@ describe('authorization matrix: every route × every kind of credential', () => 
     }
   });
 
-  it('answers each caller as its credential allows, and nothing it may not do changes the log', async () => {
+  it('answers each caller as its credential allows, as the API document says, and nothing it may not do changes the log', async () => {
     const findings: string[] = [];
+    const contract = ApiContract.of(ledger.app);
     let n = 0;
     for (const route of routeTable(ledger.app)) {
       const path = concretePath(route);
@@ -167,6 +169,7 @@ describe('authorization matrix: every route × every kind of credential', () => 
         const answer = await (body === undefined ? test : test.send(body));
         const after = await ledger.store.headPosition();
         const cell = `${route.method} ${route.path} with ${caller.name}: ${answer.status} ${answer.body?.code ?? ''}`;
+        findings.push(...contract.findings(answer).map((finding) => `${caller.name}: ${finding}`));
         const success = answer.status >= 200 && answer.status < 300;
 
         if (answer.status >= 500) findings.push(`${cell} (a server error)`);

@@ -1,4 +1,5 @@
 import request from 'supertest';
+import { ApiContract } from './support/api-contract';
 import { TestLedger, TOKENS } from './support/test-ledger';
 
 interface BadRequest {
@@ -117,13 +118,14 @@ describe('bad input', () => {
     await ledger.close();
   });
 
-  it('answers every malformed, oversized, mistyped or unauthenticated request with a 4xx problem, and the log does not move', async () => {
+  it('answers every malformed, oversized, mistyped or unauthenticated request with a 4xx problem its operation documents, and the log does not move', async () => {
     const cases = badRequests();
     expect(cases.length).toBeGreaterThan(300);
     const headBefore = await ledger.store.headPosition();
     const refusalsBefore = await ledger.refusals.list({ limit: 1000 });
 
     const failures: string[] = [];
+    const contract = ApiContract.of(ledger.app);
     for (const bad of cases) {
       let test = request(ledger.app.getHttpServer()).post(bad.path);
       for (const [name, value] of Object.entries(bad.headers ?? {})) test = test.set(name, value);
@@ -137,6 +139,7 @@ describe('bad input', () => {
         && /^application\/problem\+json/.test(response.headers['content-type'] ?? '')
         && typeof body.code === 'string' && body.status === response.status && typeof body.correlationId === 'string';
       if (!ok) failures.push(`${bad.name} ${bad.path}: ${response.status} ${response.text.slice(0, 200)}`);
+      failures.push(...contract.findings(response).map((finding) => `${bad.name}: ${finding}`));
     }
 
     expect(failures).toEqual([]);

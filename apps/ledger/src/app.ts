@@ -1,7 +1,7 @@
 import type { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { DocumentBuilder, type OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import type { SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import type { RequestHandler } from 'express';
 import helmet from 'helmet';
@@ -40,6 +40,23 @@ export interface LedgerApp {
  */
 const SWAGGER_UI_CSP = { styleSrc: ["'self'", "'unsafe-inline'"], imgSrc: ["'self'", 'data:'] };
 
+/**
+ * The API document: the contract the typed client (packages/client) is generated from. Operation ids are the
+ * controller's area and the method (`customersRegister`), so they change only when the code is renamed, and a
+ * test compares the document with the committed one.
+ */
+export function apiDocument(app: INestApplication): OpenAPIObject {
+  return SwaggerModule.createDocument(app, new DocumentBuilder()
+    .setTitle('Relationship Ledger')
+    .setDescription('System of record for multichannel cloud-solution-partner relationships. Rules: docs/rules.md. ' +
+      'Every error is RFC 9457 problem+json with a stable `code`.')
+    .setVersion('0.1.0')
+    .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: undefined, description: 'A token from the ledger’s tokens (opaque), or an OIDC access token when OIDC is configured.' })
+    .build(), {
+    operationIdFactory: (controller, method) => `${controller.replace(/Controller$/, '').replace(/^./, (c) => c.toLowerCase())}${method.replace(/^./, (c) => c.toUpperCase())}`,
+  });
+}
+
 /** Builds the ledger's HTTP application: the one place main, the tests and the benchmarks start it from. */
 export async function createLedgerApp(config: LedgerConfig, options: CreateLedgerAppOptions = {}): Promise<LedgerApp> {
   const tokens = resolveTokens(config);
@@ -62,13 +79,7 @@ export async function createLedgerApp(config: LedgerConfig, options: CreateLedge
   app.disable('x-powered-by');
   app.set('etag', false);
 
-  const document = SwaggerModule.createDocument(app, new DocumentBuilder()
-    .setTitle('Relationship Ledger')
-    .setDescription('System of record for multichannel cloud-solution-partner relationships. Rules: MC-01 … MC-15.')
-    .setVersion('0.1.0')
-    .addBearerAuth()
-    .build());
-  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
+  SwaggerModule.setup('docs', app, apiDocument(app), { jsonDocumentUrl: 'docs-json' });
   await app.init();
   assertEveryRouteDeclaresAccess(app);
   return { app, createdAdminToken: tokens.created, adminTokenFile: tokens.adminTokenFile };

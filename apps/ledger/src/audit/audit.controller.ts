@@ -3,6 +3,8 @@ import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { metadataOf, policyOfEvent, policyVersionAt, streamName, type StreamCategory } from '@ledger/domain';
 import { encodePositionToken, EventStore, type Position, type RecordedEvent, RefusalLog, verifyLog, type VerifyReport } from '@ledger/event-store';
 import { InvalidCursorError } from '@ledger/read-models';
+import { ApiAnswer, ApiProblems, GUARDED } from '../http/api-contract';
+import { DIGEST, HISTORY, REFUSALS } from '../http/answer-schemas';
 import { RequireScope } from '../auth/auth.guard';
 import { PathId } from '../http/ledger-id.pipe';
 import { LedgerMetrics } from '../operations/metrics';
@@ -47,18 +49,24 @@ export class AuditController {
 
   @Get('customers/:customerId/history')
   @ApiOperation({ summary: 'A customer’s events in order, with who acted, through which client, when, and their hashes' })
+  @ApiAnswer(200, 'A page of the customer’s events (none for a customer the log does not know).', HISTORY)
+  @ApiProblems(...GUARDED)
   customerHistory(@PathId('customerId') customerId: string, @Query() query: HistoryQuery) {
     return this.history('customer', customerId, query);
   }
 
   @Get('partners/:partnerId/history')
   @ApiOperation({ summary: 'A partner’s events in order, with their metadata' })
+  @ApiAnswer(200, 'A page of the partner’s events.', HISTORY)
+  @ApiProblems(...GUARDED)
   partnerHistory(@PathId('partnerId') partnerId: string, @Query() query: HistoryQuery) {
     return this.history('partner', partnerId, query);
   }
 
   @Get('audit/refusals')
   @ApiOperation({ summary: 'Refused commands, oldest first: rule id, the version of the rules, actor, client, command and time' })
+  @ApiAnswer(200, 'A page of refusals.', REFUSALS)
+  @ApiProblems(...GUARDED)
   async refusalLog(@Query() query: PageQuery) {
     const limit = query.limit ?? 100;
     const after = numericCursor(query.cursor, 's', 0n);
@@ -73,6 +81,8 @@ export class AuditController {
     summary: 'Recompute every hash chain and the digest of all streams’ heads, as of a position',
     description: 'Keep the digest with its position; recompute it later with ?at=<position> (or `ledger verify --at … --expect-digest …`): equal digests prove the history up to there was not rewritten.',
   })
+  @ApiAnswer(200, 'The chains checked and the digest.', DIGEST)
+  @ApiProblems(...GUARDED)
   async digest(@Query() query: DigestQuery) {
     const upTo = query.at === undefined ? undefined : positionFromRequest(query.at, 'at');
     const report = await this.digestOf(upTo);

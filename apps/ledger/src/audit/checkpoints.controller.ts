@@ -1,4 +1,6 @@
 import { Controller, Get, HttpCode, Post, Query } from '@nestjs/common';
+import { ApiAnswer, ApiProblems, GUARDED } from '../http/api-contract';
+import { CHECKPOINT, CHECKPOINT_KEY, CONSISTENCY_PROOF, INCLUSION_PROOF, STREAM_PROOF } from '../http/answer-schemas';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { committedHeads, encodePositionToken, type HeadProof, openCheckpoint, type RecordedCheckpoint, type RecordedEvent } from '@ledger/event-store';
 import { Public, RequireScope } from '../auth/auth.guard';
@@ -27,6 +29,8 @@ export class CheckpointsController {
   @Get('checkpoint/key')
   @Public()
   @ApiOperation({ summary: 'The log’s origin and the verifier key its checkpoints are signed with (C2SP signed-note form)' })
+  @ApiAnswer(200, 'The origin and the key.', CHECKPOINT_KEY)
+  @ApiProblems(405, 429)
   key() {
     return { origin: this.transparency.origin, verifierKey: this.transparency.verifierKey };
   }
@@ -34,6 +38,8 @@ export class CheckpointsController {
   @Get('checkpoint')
   @RequireScope('audit')
   @ApiOperation({ summary: 'The latest signed checkpoint: tree size and root hash over the whole log, as a C2SP checkpoint note' })
+  @ApiAnswer(200, 'The latest checkpoint.', CHECKPOINT)
+  @ApiProblems(...GUARDED, 404)
   async latest() {
     return this.answer(await this.transparency.recorded());
   }
@@ -42,6 +48,8 @@ export class CheckpointsController {
   @HttpCode(201)
   @RequireScope('audit')
   @ApiOperation({ summary: 'Sign a checkpoint of the log as it is now (when it grew since the latest); answers the latest' })
+  @ApiAnswer(201, 'The latest checkpoint, signed now or before.', CHECKPOINT)
+  @ApiProblems(...GUARDED, 404)
   async record() {
     return this.answer(await this.transparency.checkpoint());
   }
@@ -52,6 +60,8 @@ export class CheckpointsController {
     summary: 'Proof that an event is in a signed checkpoint’s tree',
     description: 'Save the answer as a file and check it offline: `ledger verify-proof --key <verifier key> <file>`.',
   })
+  @ApiAnswer(200, 'The proof.', INCLUSION_PROOF)
+  @ApiProblems(...GUARDED, 404)
   async inclusion(@Query() query: InclusionQuery) {
     const { checkpoint, leaf, proof, event } = await this.transparency.inclusion(query.eventId, query.treeSize);
     return {
@@ -69,6 +79,8 @@ export class CheckpointsController {
     description: 'The stream’s head in the stream heads the checkpoint commits to, and its events, whose hash chain leads to that head. '
       + 'Check it offline: `ledger verify-proof --key <verifier key> <file>`.',
   })
+  @ApiAnswer(200, 'The proof.', STREAM_PROOF)
+  @ApiProblems(...GUARDED, 404)
   async stream(@Query() query: StreamProofQuery) {
     const { checkpoint, stream, heads, events } = await this.transparency.stream(query.stream, query.treeSize);
     return {
@@ -84,6 +96,8 @@ export class CheckpointsController {
     summary: 'Proof that an older signed checkpoint’s tree is a prefix of a newer one’s: the log only grew between them',
     description: 'Check it offline: `ledger verify-proof --key <verifier key> --old-checkpoint <kept note> <file>`.',
   })
+  @ApiAnswer(200, 'The proof.', CONSISTENCY_PROOF)
+  @ApiProblems(...GUARDED, 404)
   async consistency(@Query() query: ConsistencyQuery) {
     const { from, to, proof } = await this.transparency.consistency(query.from, query.to);
     return { kind: 'consistency', from: from.note, to: to.note, fromSize: from.size, toSize: to.size, proof: base64(proof) };

@@ -1,5 +1,6 @@
 import { applyDecorators, Controller, Post, UseInterceptors } from '@nestjs/common';
-import { ApiBearerAuth, ApiCreatedResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiAnswer, ApiProblems, COMMAND_PROBLEMS } from '../http/api-contract';
 import { RequireScope } from '../auth/auth.guard';
 import { CommandHeaders } from './command-headers.decorator';
 import { CommandAccepted, CommandResultInterceptor } from './command-result.interceptor';
@@ -18,5 +19,7 @@ export function CommandController(path: string, tag: string) {
 
 /** One command's endpoint: a POST that answers 201 with the events it appended. */
 export function CommandEndpoint(path: string, summary: string) {
-  return applyDecorators(Post(path), ApiOperation({ summary }), ApiCreatedResponse({ type: CommandAccepted }));
+  return applyDecorators(Post(path), ApiOperation({ summary }),
+    ApiAnswer(201, 'Recorded (or, for a retry, recorded before): the events appended.', CommandAccepted, ['ETag', 'Ledger-Position', 'Idempotent-Replayed']),
+    ApiProblems(...COMMAND_PROBLEMS));
 }

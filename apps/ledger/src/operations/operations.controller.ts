@@ -1,5 +1,5 @@
 import { Controller, Get, Header, HttpCode, Inject, Post } from '@nestjs/common';
-import { ApiBearerAuth, ApiExcludeEndpoint, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckService, HealthIndicatorService } from '@nestjs/terminus';
 import { join } from 'node:path';
 import { backupDataDir, BackupRefused, type BackupResult, EventStore } from '@ledger/event-store';
@@ -8,6 +8,8 @@ import { Public, RequireScope } from '../auth/auth.guard';
 import { Clock } from '../clock';
 import type { LedgerConfig } from '../config/ledger-config';
 import { LEDGER_CONFIG } from '../config/config.token';
+import { ApiAnswer, ApiProblems, GUARDED } from '../http/api-contract';
+import { BACKUP, HEALTH, REBUILD_STATUS } from '../http/answer-schemas';
 import { HttpProblem } from '../problems/http-problem';
 import { LedgerMetrics } from './metrics';
 import { StoreHealth } from './store-health';
@@ -32,7 +34,8 @@ export class OperationsController {
   @Get('health/live')
   @Public()
   @ApiOperation({ summary: 'The process answers' })
-  @HealthCheck()
+  @ApiAnswer(200, 'Alive.', HEALTH)
+  @HealthCheck({ swaggerDocumentation: false })
   live() {
     return this.health.check([() => this.indicators.check('process').up({ pid: process.pid })]);
   }
@@ -42,7 +45,9 @@ export class OperationsController {
   @ApiOperation({
     summary: 'The event store answers and takes writes, and the read models are no further behind than LEDGER_READY_MAX_LAG_EVENTS',
   })
-  @HealthCheck()
+  @HealthCheck({ swaggerDocumentation: false })
+  @ApiAnswer(200, 'Ready: the store answers and the read models are caught up.', HEALTH)
+  @ApiAnswer(503, 'Not ready: see details.', HEALTH, ['Retry-After'])
   ready() {
     return this.health.check([
       async () => {
@@ -82,6 +87,8 @@ export class OperationsController {
     summary: 'Start rebuilding the read models from the start of the log; the old copy serves until the new one is caught up',
     description: 'Answers 202 at once; poll the Location (GET) for the outcome. A request while one runs joins it.',
   })
+  @ApiAnswer(202, 'Started, or joined the one running.', REBUILD_STATUS, ['Location'])
+  @ApiProblems(...GUARDED)
   rebuild(): RebuildStatus {
     // The outcome is kept in the status; a failure is reported there (and logged by the read side's owner).
     this.readSide.rebuild().catch(() => undefined);
@@ -92,6 +99,8 @@ export class OperationsController {
   @RequireScope('system')
   @ApiBearerAuth()
   @ApiOperation({ summary: 'The latest rebuild: running, succeeded (events, seconds) or failed (error)' })
+  @ApiAnswer(200, 'The latest rebuild.', REBUILD_STATUS)
+  @ApiProblems(...GUARDED)
   rebuildStatus(): RebuildStatus {
     return this.readSide.rebuildStatus;
   }
@@ -106,6 +115,8 @@ export class OperationsController {
       + '(restore with `ledger restore`). One at a time (409 BACKUP_IN_PROGRESS); on EventStoreDB the cluster is backed up instead '
       + '(409 BACKUP_NOT_AVAILABLE).',
   })
+  @ApiAnswer(201, 'Written and verified.', BACKUP)
+  @ApiProblems(...GUARDED, 409)
   async backup() {
     if (this.config.eventStoreUrl) {
       throw new HttpProblem(409, 'BACKUP_NOT_AVAILABLE', 'The log lives in EventStoreDB: back the cluster up with its own tools (docs/operations.md).');
@@ -127,7 +138,10 @@ export class OperationsController {
 
   @Get('metrics')
   @RequireScope('metrics', { publicWhen: 'metricsPublic' })
-  @ApiExcludeEndpoint()
+  @ApiBearerAuth()
+  @ApiOperation({ summary: 'Prometheus metrics (the metrics scope, or none when LEDGER_METRICS_PUBLIC is set)' })
+  @ApiAnswer(200, 'The metrics, in Prometheus’ text format.', { type: 'string' }, [], 'text/plain')
+  @ApiProblems(...GUARDED)
   @Header('Content-Type', 'text/plain; version=0.0.4; charset=utf-8')
   scrape(): Promise<string> {
     return this.metrics.registry.metrics();

@@ -1,6 +1,8 @@
 import { once } from 'node:events';
+import { ApiAnswer, ApiProblems, GUARDED } from '../http/api-contract';
+import { FEED_ITEM } from '../http/answer-schemas';
 import { Controller, Headers, Inject, type MessageEvent, Query, Req, Sse } from '@nestjs/common';
-import { ApiBearerAuth, ApiHeader, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Request } from 'express';
 import { Observable } from 'rxjs';
 import { decodeEvent, EVENT_SCHEMA_VERSIONS, metadataOf, parseStreamName, policyOfEvent, streamName } from '@ledger/domain';
@@ -62,7 +64,8 @@ export class ChangeFeedController {
       'Without one the feed starts at `after`, or at the beginning of the log. A comment line is sent every 15 s. ' +
       'With `follow=false` the feed ends after the last event recorded when it was asked for (a batch catching up).',
   })
-  @ApiProduces('text/event-stream')
+  @ApiAnswer(200, 'The feed: `event: <type>`, `id: <position>`, `data: <the event below, as JSON>` per event.', FEED_ITEM, [], 'text/event-stream')
+  @ApiProblems(...GUARDED)
   @ApiHeader({ name: 'Last-Event-ID', required: false, description: 'The id of the last message received: the feed goes on after it.' })
   follow(
     @Caller() caller: Principal,

@@ -4,6 +4,7 @@ import { customerViews, type CustomerViewQueries, type Page, ReadSide } from '@l
 import { Caller } from '../auth/auth.guard';
 import type { Principal } from '../auth/principal';
 import { Clock } from '../clock';
+import { EXPIRING_GDAP, EXPIRING_GRANTS } from '../http/answer-schemas';
 import { QueryController, QueryEndpoint } from './query-controller.decorator';
 import { ExpiringQuery, pageAnswer } from './query.dto';
 import { ReadAccess } from './read-access';
@@ -31,7 +32,7 @@ abstract class ExpiringQueries {
 
 @QueryController('delegated-admin-grants', 'delegated admin queries')
 export class GrantQueriesController extends ExpiringQueries {
-  @QueryEndpoint('expiring', 'Delegated admin grants in force that end within the given number of days, soonest first', VISIBLE)
+  @QueryEndpoint('expiring', 'Delegated admin grants in force that end within the given number of days, soonest first', VISIBLE, EXPIRING_GRANTS)
   expiringGrants(@Caller() caller: Principal, @Query() query: ExpiringQuery) {
     return this.expiring(caller, query, (q, now, until, options) => q.expiringGrants(now, until, options));
   }
@@ -40,7 +41,7 @@ export class GrantQueriesController extends ExpiringQueries {
 @QueryController('gdap-relationships', 'GDAP relationships')
 export class GdapQueriesController extends ExpiringQueries {
   @QueryEndpoint('expiring', 'GDAP relationships in force that end within the given number of days, soonest first; autoExtend says whether they extend or expire',
-    VISIBLE)
+    VISIBLE, EXPIRING_GDAP)
   expiringGdap(@Caller() caller: Principal, @Query() query: ExpiringQuery) {
     return this.expiring(caller, query, (q, now, until, options) => q.expiringGdap(now, until, options));
   }

@@ -1,5 +1,6 @@
 import { POLICY_VERSIONS, policyVersionAt, RULES } from '@ledger/domain';
 import { Clock } from '../clock';
+import { POLICIES } from '../http/answer-schemas';
 import { QueryController, QueryEndpoint } from './query-controller.decorator';
 
 @QueryController('policies', 'rules')
@@ -7,7 +8,7 @@ export class PoliciesController {
   constructor(private readonly clock: Clock) {}
 
   @QueryEndpoint('', 'The versions of the rules with their effective dates, and the one in force on the ledger’s clock',
-    'A command is decided under the version in force when the ledger decides it; every event and refusal names its version (docs/rules.md).')
+    'A command is decided under the version in force when the ledger decides it; every event and refusal names its version (docs/rules.md).', POLICIES)
   list() {
     const now = this.clock.now().toISOString();
     return {
