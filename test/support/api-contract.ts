@@ -64,7 +64,8 @@ export class ApiContract {
       // No operation: only the router's own answers (no such path, or not with this method) are expected.
       return response.status === 404 || response.status === 405 ? [] : [`${what}: no operation in the document`];
     }
-    const documented = operation.responses[String(response.status)];
+    const listed = operation.responses[String(response.status)] as Operation['responses'][string] & { $ref?: string };
+    const documented = listed?.$ref ? this.document.components?.responses?.[listed.$ref.split('/').pop()!] as typeof listed : listed;
     if (!documented) return [`${what}: ${operation.method} ${operation.template} does not document ${response.status}`];
     const findings: string[] = [];
     const named = new Set(Object.keys(documented.headers ?? {}).map((h) => h.toLowerCase()));

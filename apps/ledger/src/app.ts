@@ -11,6 +11,7 @@ import type { LedgerConfig } from './config/ledger-config';
 import { assertEveryRouteDeclaresAccess, routeTable } from './auth/route-table';
 import { resolveTokens } from './auth/token-registry';
 import { correlationIdMiddleware } from './http/correlation-id';
+import { sharedProblems } from './http/api-contract';
 import { jsonBody } from './http/json-body';
 import { methodNotAllowed } from './http/method-not-allowed';
 import { ledgerValidationPipe } from './http/validation';
@@ -46,7 +47,7 @@ const SWAGGER_UI_CSP = { styleSrc: ["'self'", "'unsafe-inline'"], imgSrc: ["'sel
  * test compares the document with the committed one.
  */
 export function apiDocument(app: INestApplication): OpenAPIObject {
-  return SwaggerModule.createDocument(app, new DocumentBuilder()
+  return sharedProblems(SwaggerModule.createDocument(app, new DocumentBuilder()
     .setTitle('Relationship Ledger')
     .setDescription('System of record for multichannel cloud-solution-partner relationships. Rules: docs/rules.md. ' +
       'Every error is RFC 9457 problem+json with a stable `code`.')
@@ -54,7 +55,7 @@ export function apiDocument(app: INestApplication): OpenAPIObject {
     .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: undefined, description: 'A token from the ledger’s tokens (opaque), or an OIDC access token when OIDC is configured.' })
     .build(), {
     operationIdFactory: (controller, method) => `${controller.replace(/Controller$/, '').replace(/^./, (c) => c.toLowerCase())}${method.replace(/^./, (c) => c.toUpperCase())}`,
-  });
+  }));
 }
 
 /** Builds the ledger's HTTP application: the one place main, the tests and the benchmarks start it from. */

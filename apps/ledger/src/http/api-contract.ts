@@ -1,6 +1,7 @@
 import { applyDecorators, type Type } from '@nestjs/common';
 import { ApiExtraModels, ApiProperty, ApiPropertyOptional, ApiResponse, getSchemaPath } from '@nestjs/swagger';
-import type { HeadersObject, SchemaObject } from '@nestjs/swagger/dist/interfaces/open-api-spec.interface';
+import type { OpenAPIObject } from '@nestjs/swagger';
+import type { HeadersObject, OperationObject, ResponseObject, SchemaObject } from '@nestjs/swagger/dist/interfaces/open-api-spec.interface';
 
 /** Every error the ledger answers, as RFC 9457 describes it, with the ledger's stable `code`. */
 export class ProblemDetails {
@@ -83,4 +84,27 @@ export function ApiAnswer(status: number, description: string, body: Type | Sche
     ...(typeof body === 'function' ? [ApiExtraModels(body)] : []),
     ApiResponse({ status, description, headers: headersOf(headers), ...(schema && { content: { [mediaType]: { schema } } }) }),
   );
+}
+
+/**
+ * Moves the problem answers, alike in every operation, into `components.responses` (Problem400, and
+ * Problem404WithPosition where a query names its position): the document says each once, and a generated
+ * client types each once.
+ */
+export function sharedProblems(document: OpenAPIObject): OpenAPIObject {
+  const shared: Record<string, ResponseObject> = {};
+  for (const item of Object.values(document.paths)) {
+    for (const operation of Object.values(item) as Array<OperationObject | undefined>) {
+      if (!operation?.responses) continue;
+      for (const [status, answer] of Object.entries(operation.responses)) {
+        const response = answer as ResponseObject;
+        if (!response.content?.['application/problem+json']) continue;
+        const name = `Problem${status}${response.headers?.['Ledger-Position'] ? 'WithPosition' : ''}`;
+        shared[name] ??= response;
+        operation.responses[status] = { $ref: `#/components/responses/${name}` };
+      }
+    }
+  }
+  document.components = { ...document.components, responses: { ...document.components?.responses, ...shared } };
+  return document;
 }
