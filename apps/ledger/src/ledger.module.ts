@@ -6,8 +6,8 @@ import { TerminusModule } from '@nestjs/terminus';
 import { ThrottlerModule } from '@nestjs/throttler';
 import type { Request } from 'express';
 import { LoggerModule } from 'nestjs-pino';
-import { pino } from 'pino';
-import { pinoHttp } from 'pino-http';
+import { pino, symbols } from 'pino';
+import { type HttpLogger, pinoHttp } from 'pino-http';
 import {
   ChainedEventStore, encodePositionToken, ensurePrivateDirectory, EventStore, EventStoreDbEventStore, EventStoreDbRefusalLog, MerkleLog, RefusalLog, SqliteEventStore, SqliteRefusalLog,
 } from '@ledger/event-store';
@@ -47,6 +47,14 @@ import { ReadAccess } from './read/read-access';
 /** The pino-http middleware that logs every request with its correlation id. */
 export const HTTP_LOGGER = Symbol('HTTP_LOGGER');
 
+/**
+ * The stream pino writes its lines to, a moment after they are logged: where text that must follow the logs
+ * goes, and what is flushed before the process ends.
+ */
+export function logStream(httpLogger: HttpLogger): { write(text: string): void; flushSync(): void } {
+  return (httpLogger.logger as unknown as Record<symbol, ReturnType<typeof logStream>>)[symbols.streamSym];
+}
+
 export interface LedgerModuleOptions {
   readonly config: LedgerConfig;
   readonly tokens: readonly TokenDefinition[];
@@ -72,6 +80,7 @@ class StorageLifecycle implements OnApplicationBootstrap, OnApplicationShutdown 
     @Inject(StateSnapshots) private readonly snapshots: StateSnapshots,
     @Inject(Transparency) private readonly transparency: Transparency,
     @Inject(Tracing) private readonly tracing: Tracing,
+    @Inject(HTTP_LOGGER) private readonly httpLogger: HttpLogger,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -104,6 +113,7 @@ class StorageLifecycle implements OnApplicationBootstrap, OnApplicationShutdown 
       logger.log(`${done}${typeof more === 'string' ? more : ''}`);
     }
     logger.log('Shut down');
+    logStream(this.httpLogger).flushSync(); // the process ends next, and would take the last lines with it
   }
 }
 

@@ -1,7 +1,9 @@
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
+import type { HttpLogger } from 'pino-http';
 import { createLedgerApp } from './app';
 import { loadConfig } from './config/ledger-config';
+import { HTTP_LOGGER, logStream } from './ledger.module';
 
 async function main(): Promise<void> {
   const config = loadConfig();
@@ -11,14 +13,16 @@ async function main(): Promise<void> {
   await app.listen(config.port, config.host);
   const url = `http://${config.host}:${config.port}`;
   logger.log(`Relationship Ledger listening on ${url} (data in ${config.dataDir}); API docs at /docs`);
-  // Last, after every start-up log line, so that it is what the terminal shows.
+  // Last, after every start-up log line, so that it is what the terminal shows: written into the logs' own
+  // stream, since pino writes its lines a moment after they are logged.
+  const logs = logStream(app.get<HttpLogger>(HTTP_LOGGER));
   const lines = [`Relationship Ledger is up on ${url} (API docs at ${url}/docs)`];
   if (createdAdminToken) {
     lines.push(`The local admin token, printed this once (it stays in ${adminTokenFile}):`, '', `    ${createdAdminToken}`);
   } else if (adminTokenFile) {
     lines.push(`The local admin token is in ${adminTokenFile}`);
   }
-  process.stdout.write(`\n${lines.join('\n')}\n\n`);
+  logs.write(`\n${lines.join('\n')}\n\n`);
 }
 
 main().catch((error: unknown) => {
