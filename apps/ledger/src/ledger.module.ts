@@ -51,7 +51,7 @@ export const HTTP_LOGGER = Symbol('HTTP_LOGGER');
  * The stream pino writes its lines to, a moment after they are logged: where text that must follow the logs
  * goes, and what is flushed before the process ends.
  */
-export function logStream(httpLogger: HttpLogger): { write(text: string): void; flushSync(): void } {
+export function logStream(httpLogger: HttpLogger): { write(text: string): void; flushSync?(): void } {
   return (httpLogger.logger as unknown as Record<symbol, ReturnType<typeof logStream>>)[symbols.streamSym];
 }
 
@@ -113,7 +113,7 @@ class StorageLifecycle implements OnApplicationBootstrap, OnApplicationShutdown 
       logger.log(`${done}${typeof more === 'string' ? more : ''}`);
     }
     logger.log('Shut down');
-    logStream(this.httpLogger).flushSync(); // the process ends next, and would take the last lines with it
+    logStream(this.httpLogger).flushSync?.(); // the process ends next, and would take the last lines with it (silent: no stream to flush)
   }
 }
 
