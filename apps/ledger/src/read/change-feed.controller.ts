@@ -86,6 +86,7 @@ export class ChangeFeedController {
       const subscription = this.store.subscribeToAll({ after });
       const keepAlive = setInterval(() => subscriber.next({ comment: 'keep-alive' } as unknown as MessageEvent), KEEP_ALIVE_MS);
       const response = request.res;
+      const hungUp = new AbortController();
       void (async () => {
         // Not following: the feed ends with the last event recorded when it was asked for.
         const end = follow ? undefined : await this.store.headPosition();
@@ -96,11 +97,12 @@ export class ChangeFeedController {
           if (item) subscriber.next({ id: item.position, type: item.type, data: item });
           if (end && comparePositions(event.position, end) >= 0) break;
           // A client that reads slower than the log is read waits here, not in memory.
-          if (response?.writableNeedDrain) await once(response, 'drain');
+          if (response?.writableNeedDrain) await once(response, 'drain', { signal: hungUp.signal });
         }
       })().then(() => subscriber.complete(), (error: unknown) => subscriber.error(error));
       return () => {
         this.open -= 1;
+        hungUp.abort(); // a client gone while the feed waited for it to read: stop waiting
         clearInterval(keepAlive);
         void subscription.close();
       };
