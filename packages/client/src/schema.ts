@@ -1483,19 +1483,6 @@ export interface components {
                 "application/problem+json": components["schemas"]["ProblemDetails"];
             };
         };
-        /** @description The path does not answer this method (METHOD_NOT_ALLOWED). */
-        Problem405: {
-            headers: {
-                /** @description The request’s correlation id: the caller’s, the trace id of its traceparent, or a new one. */
-                "X-Correlation-Id"?: string;
-                /** @description The methods this path answers. */
-                Allow?: string;
-                [name: string]: unknown;
-            };
-            content: {
-                "application/problem+json": components["schemas"]["ProblemDetails"];
-            };
-        };
     };
     parameters: never;
     requestBodies: never;
@@ -4212,7 +4199,6 @@ export interface operations {
                     };
                 };
             };
-            405: components["responses"]["Problem405"];
             429: components["responses"]["Problem429"];
         };
     };

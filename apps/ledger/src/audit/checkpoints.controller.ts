@@ -30,7 +30,7 @@ export class CheckpointsController {
   @Public()
   @ApiOperation({ summary: 'The log’s origin and the verifier key its checkpoints are signed with (C2SP signed-note form)' })
   @ApiAnswer(200, 'The origin and the key.', CHECKPOINT_KEY)
-  @ApiProblems(405, 429)
+  @ApiProblems(429)
   key() {
     return { origin: this.transparency.origin, verifierKey: this.transparency.verifierKey };
   }

@@ -18,9 +18,13 @@ function joinPath(...parts: string[]): string {
 
 /** Every route the application's controllers declare, with the access each requires. */
 export function routeTable(app: INestApplication): Route[] {
-  const reflector = app.get(Reflector);
+  return routesOf(app.get(ModulesContainer), app.get(Reflector));
+}
+
+/** The routes of these modules' controllers (what {@link routeTable} reads from an application). */
+export function routesOf(modules: ModulesContainer, reflector: Reflector): Route[] {
   const routes: Route[] = [];
-  for (const module of app.get(ModulesContainer).values()) {
+  for (const module of modules.values()) {
     for (const wrapper of module.controllers.values()) {
       const controller = wrapper.metatype as (new (...args: never[]) => object) | null;
       if (!controller) continue;

@@ -1,9 +1,12 @@
 import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, Logger } from '@nestjs/common';
+import { ModulesContainer, Reflector } from '@nestjs/core';
 import type { Request, Response } from 'express';
 import { CommandRefused, RULES, type RefusalCategory, type RuleId } from '@ledger/domain';
 import { EventStoreUnavailableError } from '@ledger/event-store';
 import { InvalidCursorError, NotFoundError, type QueryError, ReadModelsUnavailableError } from '@ledger/read-models';
 import { CommandNotApplied, ConcurrencyConflictError, IdempotencyKeyReusedError, RevisionMismatchError } from '../commands/command-errors';
+import { routesOf } from '../auth/route-table';
+import { RouteMethods } from '../http/method-not-allowed';
 import { HttpProblem } from './http-problem';
 import { correlationIdOf } from '../http/correlation-id';
 import { RepeatedLog } from '../operations/repeated-log';
@@ -37,16 +40,34 @@ const TITLES: Readonly<Record<number, string>> = {
  * Turns every error into one RFC 9457 problem+json answer with a stable `code` and the correlation id.
  * Server-side failures are logged once per kind per interval (a full disk fails every request alike).
  */
+interface Problem {
+  readonly status: number;
+  readonly code: string;
+  readonly title: string;
+  readonly detail: string;
+  readonly extensions: Record<string, unknown>;
+  readonly headers: Record<string, string>;
+}
+
+const titled = (status: number, code: string, detail: string, extensions = {}, headers = {}): Problem =>
+  ({ status, code, title: TITLES[status] ?? 'Error', detail, extensions, headers });
+
 @Catch()
 export class ProblemDetailsFilter implements ExceptionFilter {
   private readonly logger = new Logger('Problems');
   private readonly repeated = new RepeatedLog();
+  private routeMethods?: RouteMethods;
+
+  constructor(
+    private readonly modules: ModulesContainer,
+    private readonly reflector: Reflector,
+  ) {}
 
   catch(error: unknown, host: ArgumentsHost): void {
     const http = host.switchToHttp();
     const request = http.getRequest<Request>();
     const response = http.getResponse<Response>();
-    const problem = this.toProblem(error);
+    const problem = this.methodNotAllowed(request, error) ?? this.toProblem(error);
     if (problem.status >= 500) this.logFailure(request, problem.code, error);
     const body = {
       type: `urn:relationship-ledger:problem:${problem.code}`,
@@ -76,12 +97,16 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     }
   }
 
-  private toProblem(error: unknown): {
-    status: number; code: string; title: string; detail: string;
-    extensions: Record<string, unknown>; headers: Record<string, string>;
-  } {
-    const titled = (status: number, code: string, detail: string, extensions = {}, headers = {}) =>
-      ({ status, code, title: TITLES[status] ?? 'Error', detail, extensions, headers });
+  /** For a request no route took (the router's 404) whose path a route serves with other methods: 405 with Allow. */
+  private methodNotAllowed(request: Request, error: unknown): Problem | undefined {
+    if (!(error instanceof HttpException) || error.getStatus() !== 404 || request.method === 'OPTIONS') return undefined;
+    this.routeMethods ??= new RouteMethods(routesOf(this.modules, this.reflector));
+    const allow = this.routeMethods.of(request.path);
+    if (allow.length === 0) return undefined;
+    return titled(405, 'METHOD_NOT_ALLOWED', `${request.path} answers ${allow.join(', ')}, not ${request.method}.`, { allow }, { Allow: allow.join(', ') });
+  }
+
+  private toProblem(error: unknown): Problem {
     if (error instanceof CommandRefused) {
       const status = STATUS_BY_CATEGORY[error.category];
       const rule = error.category === 'rule' && error.code in RULES ? (error.code as RuleId) : undefined;

@@ -1,6 +1,4 @@
 import { once } from 'node:events';
-import { ApiAnswer, ApiProblems, GUARDED } from '../http/api-contract';
-import { FEED_ITEM } from '../http/answer-schemas';
 import { Controller, Headers, Inject, type MessageEvent, Query, Req, Sse } from '@nestjs/common';
 import { ApiBearerAuth, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Request } from 'express';
@@ -11,6 +9,8 @@ import { Caller, RequireScope } from '../auth/auth.guard';
 import type { Principal } from '../auth/principal';
 import type { LedgerConfig } from '../config/ledger-config';
 import { LEDGER_CONFIG } from '../config/config.token';
+import { ApiAnswer, ApiProblems, GUARDED } from '../http/api-contract';
+import { FEED_ITEM } from '../http/answer-schemas';
 import { positionFromRequest } from '../http/position-param';
 import { HttpProblem } from '../problems/http-problem';
 import { ChangeFeedQuery } from './query.dto';
