@@ -18,7 +18,7 @@ async function main(file: string): Promise<void> {
   }
 }
 
-main(process.argv[2] ?? 'packages/client/openapi.json').catch((error: unknown) => {
+main(process.argv[2] ?? 'libs/client/openapi.json').catch((error: unknown) => {
   console.error(error);
   process.exit(1);
 });

@@ -1,14 +1,14 @@
 import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { createLedgerClient, type ProblemDetails } from '@relationship-ledger/client';
+import { createLedgerClient, type ProblemDetails } from '@ledger/client';
 import { apiDocument } from '../apps/ledger/src/app';
 import { TestLedger, TOKENS } from './support/test-ledger';
 
 const COMMITTED = join(__dirname, '..', 'packages', 'client', 'openapi.json');
 
 /**
- * The typed client (packages/client) is generated from the committed API document. The document must be the
+ * The typed client (libs/client) is generated from the committed API document. The document must be the
  * one the service serves, so a change to the API shows in the document's diff and in the client's types,
  * and this story, written against those types, stops compiling when the API breaks it.
  */

@@ -41,7 +41,7 @@ export interface LedgerApp {
 const SWAGGER_UI_CSP = { styleSrc: ["'self'", "'unsafe-inline'"], imgSrc: ["'self'", 'data:'] };
 
 /**
- * The API document: the contract the typed client (packages/client) is generated from. Operation ids are the
+ * The API document: the contract the typed client (libs/client) is generated from. Operation ids are the
  * controller's area and the method (`customersRegister`), so they change only when the code is renamed, and a
  * test compares the document with the committed one.
  */
