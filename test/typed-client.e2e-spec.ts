@@ -5,7 +5,7 @@ import { createLedgerClient, type ProblemDetails } from '@ledger/client';
 import { apiDocument } from '../apps/ledger/src/app';
 import { TestLedger, TOKENS } from './support/test-ledger';
 
-const COMMITTED = join(__dirname, '..', 'packages', 'client', 'openapi.json');
+const COMMITTED = join(__dirname, '..', 'libs', 'client', 'openapi.json');
 
 /**
  * The typed client (libs/client) is generated from the committed API document. The document must be the
