@@ -10,7 +10,7 @@ const { join, relative } = require('node:path');
 const root = join(__dirname, '..');
 const main = join(root, 'dist/apps/ledger/main.js');
 const stamp = join(root, 'dist/apps/ledger/.source-hash');
-const INPUTS = ['apps/ledger', 'libs', 'package-lock.json', 'nest-cli.json', 'tsconfig.json', 'tsconfig.build.json'];
+const INPUTS = ['apps/ledger', 'apps/ledger-ui', 'libs', 'package-lock.json', 'nest-cli.json', 'tsconfig.json', 'tsconfig.build.json'];
 
 /** The files under `path` (a file or a folder), specs left out: they are not built. */
 function* files(path) {
@@ -42,6 +42,8 @@ if (built) {
   const nest = join(root, 'node_modules/@nestjs/cli/bin/nest.js');
   const build = spawnSync(process.execPath, [nest, 'build', 'ledger'], { cwd: root, stdio: 'inherit' });
   if (build.status !== 0) process.exit(build.status ?? 1);
+  const page = spawnSync(process.execPath, [join(__dirname, 'build-ui.js')], { cwd: root, stdio: 'inherit' });
+  if (page.status !== 0) process.exit(page.status ?? 1);
   writeFileSync(stamp, `${current}\n`);
 }
 require(main);

@@ -12,6 +12,7 @@ import { assertEveryRouteDeclaresAccess } from './auth/route-table';
 import { resolveTokens } from './auth/token-registry';
 import { correlationIdMiddleware } from './http/correlation-id';
 import { sharedProblems } from './http/api-contract';
+import { WEB_PAGE_PATH, webPage } from './http/web-page';
 import { jsonBody } from './http/json-body';
 import { ledgerValidationPipe } from './http/validation';
 import { HTTP_LOGGER, LedgerModule } from './ledger.module';
@@ -32,6 +33,8 @@ export interface LedgerApp {
   /** The local admin token when this start created it (print it once), else undefined. */
   readonly createdAdminToken?: string;
   readonly adminTokenFile?: string;
+  /** Whether the built web page is served at /ui/. */
+  readonly webPage: boolean;
 }
 
 /**
@@ -72,6 +75,8 @@ export async function createLedgerApp(config: LedgerConfig, options: CreateLedge
   app.use(app.get<RequestHandler>(HTTP_LOGGER));
   app.use(requestMetrics(app.get(LedgerMetrics)));
   app.use(helmet({ contentSecurityPolicy: { directives: SWAGGER_UI_CSP } }));
+  const page = webPage(config.uiDir);
+  if (page) app.use(WEB_PAGE_PATH, page);
   app.use(jsonBody(config.bodyLimitBytes));
   app.useGlobalPipes(ledgerValidationPipe());
   app.enableShutdownHooks();
@@ -81,5 +86,5 @@ export async function createLedgerApp(config: LedgerConfig, options: CreateLedge
   SwaggerModule.setup('docs', app, apiDocument(app), { jsonDocumentUrl: 'docs-json' });
   await app.init();
   assertEveryRouteDeclaresAccess(app);
-  return { app, createdAdminToken: tokens.created, adminTokenFile: tokens.adminTokenFile };
+  return { app, createdAdminToken: tokens.created, adminTokenFile: tokens.adminTokenFile, webPage: page !== undefined };
 }

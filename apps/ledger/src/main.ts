@@ -7,7 +7,7 @@ import { HTTP_LOGGER, logStream } from './ledger.module';
 
 async function main(): Promise<void> {
   const config = loadConfig();
-  const { app, createdAdminToken, adminTokenFile } = await createLedgerApp(config);
+  const { app, createdAdminToken, adminTokenFile, webPage } = await createLedgerApp(config);
   const logger = new Logger('Ledger');
   if (createdAdminToken) logger.log(`Created the local admin token in ${adminTokenFile} (readable by its owner only)`);
   await app.listen(config.port, config.host);
@@ -16,7 +16,8 @@ async function main(): Promise<void> {
   // Last, after every start-up log line, so that it is what the terminal shows: written into the logs' own
   // stream, since pino writes its lines a moment after they are logged.
   const logs = logStream(app.get<HttpLogger>(HTTP_LOGGER));
-  const lines = [`Relationship Ledger is up on ${url} (API docs at ${url}/docs)`];
+  const lines = [`Relationship Ledger is up on ${url} (API docs at ${url}/docs)`,
+    webPage ? `Who could do what, and when, in a browser: ${url}/ui/` : `(No web page at /ui/: ${config.uiDir} is not built; npm run build builds it.)`];
   if (createdAdminToken) {
     lines.push(`The local admin token, printed this once (it stays in ${adminTokenFile}):`, '', `    ${createdAdminToken}`);
   } else if (adminTokenFile) {

@@ -58,6 +58,8 @@ export interface LedgerConfig {
   readonly oidc?: OidcConfig;
   /** Whether `/metrics` answers without a token (else it takes the `metrics` scope). */
   readonly metricsPublic: boolean;
+  /** The built web page (npm run build writes it), served at /ui/ when it is there. */
+  readonly uiDir: string;
   /** An EventStoreDB / KurrentDB connection string: the log then lives in that cluster, not in SQLite. */
   readonly eventStoreUrl?: string;
   readonly policy: LedgerPolicy;
@@ -192,6 +194,7 @@ export function loadConfig(env: Env = process.env): LedgerConfig {
     tokensReloadMs: integer('LEDGER_TOKENS_RELOAD_MS', 2000, 100, 3_600_000),
     oidc: oidcConfig(env, problems),
     metricsPublic: flag('LEDGER_METRICS_PUBLIC', env.LEDGER_METRICS_PUBLIC, true, problems),
+    uiDir: resolve(env.LEDGER_UI_DIR || 'dist/apps/ledger-ui'),
     eventStoreUrl: eventStoreUrl(env.LEDGER_EVENTSTORE_URL, problems),
     policy: {
       ...DEFAULT_LEDGER_POLICY,
