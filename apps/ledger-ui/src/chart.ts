@@ -37,7 +37,7 @@ export function timelineChart(timeline: Timeline, width: number): TimelineChart 
     facet: { marginLeft: 140 },
     marks: [
       // The band of each partner, outlined (hidden from screen readers: the tables say the same).
-      Plot.frame({ stroke: '#ccc', ariaHidden: true }),
+      Plot.frame({ stroke: '#ccc', ariaHidden: 'true' }),
       Plot.barX(timeline.bars, {
         fy: 'lane', y: 'kind', x1: (b: Bar) => new Date(b.from), x2: (b: Bar) => (b.to ? new Date(b.to) : end), fill: 'kind',
         fillOpacity: (b: Bar) => (b.ending.startsWith('in force') ? 1 : 0.55), title: barTitle,
