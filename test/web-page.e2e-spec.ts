@@ -158,7 +158,7 @@ async function tellTheStory(ledger: TestLedger): Promise<void> {
     await page.getByLabel('or a time (UTC)').dispatchEvent('change');
     await page.locator('caption', { hasText: 'as of 2026-05-25 00:00 UTC' }).waitFor();
     mkdirSync(SCREENSHOTS, { recursive: true });
-    await page.evaluate(() => window.scrollTo(0, 0));
+    await page.evaluate('window.scrollTo(0, 0)');
     await page.screenshot({ path: join(SCREENSHOTS, 'auditor-view.png'), fullPage: false });
   });
 
@@ -180,7 +180,7 @@ async function tellTheStory(ledger: TestLedger): Promise<void> {
 
   it('has no serious accessibility violations (axe-core)', async () => {
     await page.evaluate(axe.source);
-    const results = await page.evaluate(() => (window as unknown as { axe: typeof axe }).axe.run({ resultTypes: ['violations'] }));
+    const results = await page.evaluate<axe.AxeResults>('axe.run({ resultTypes: ["violations"] })');
     const serious = results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical')
       .map((v) => `${v.id}: ${v.help} (${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(', ')})`);
     expect(serious).toEqual([]);
