@@ -76,15 +76,21 @@ function actorName(metadata: Readonly<Record<string, unknown>>): string {
   return actor?.kind ? `${actor.kind}:${actor.id ?? ''}` : 'unknown';
 }
 
-/** The partner an event or a refused command concerns, by the partner it names or the thing it names. */
-function laneOf(view: CustomerView, data: unknown): string {
+/**
+ * The partner an event or a refused command concerns: the partner it names, else that of the thing it names
+ * (for a subscription, its partner of record as the event left it).
+ */
+function laneOf(view: CustomerView, data: unknown, eventId?: string): string {
   if (typeof data !== 'object' || data === null) return CUSTOMER_LANE;
   const fields = data as Record<string, unknown>;
   for (const field of PARTNER_FIELDS) if (typeof fields[field] === 'string') return fields[field] as string;
-  const named = typeof fields.invitationId === 'string' ? view.invitations[fields.invitationId]?.partnerId
-    : typeof fields.subscriptionId === 'string' ? view.subscriptions[fields.subscriptionId]?.partnerOfRecordId
-      : undefined;
-  return named ?? CUSTOMER_LANE;
+  if (typeof fields.invitationId === 'string') return view.invitations[fields.invitationId]?.partnerId ?? CUSTOMER_LANE;
+  if (typeof fields.subscriptionId === 'string') {
+    const subscription = view.subscriptions[fields.subscriptionId];
+    const move = subscription?.history.find((m) => m.eventId === eventId);
+    return (move ? move.partnerOfRecordId : subscription?.partnerOfRecordId) ?? CUSTOMER_LANE;
+  }
+  return CUSTOMER_LANE;
 }
 
 function gdapBar(g: GdapRelationshipView): Bar | undefined {
@@ -144,7 +150,7 @@ export function timelineOf(view: CustomerView, history: readonly HistoryEvent[],
 
   const markers: Marker[] = [
     ...history.map((event) => ({
-      lane: laneOf(view, event.data), at: String(event.metadata.recordedAt), type: event.type, actor: actorName(event.metadata),
+      lane: laneOf(view, event.data, event.id), at: String(event.metadata.recordedAt), type: event.type, actor: actorName(event.metadata),
       client: String(event.metadata.client ?? ''), ref: event.id, refused: false,
     })),
     ...refusals.map((refusal) => ({
