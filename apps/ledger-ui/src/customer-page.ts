@@ -69,9 +69,13 @@ export async function showCustomer(client: LedgerClient, customerId: string, tar
     answered(client.GET('/customers/{customerId}/ownership', { params: { path } })) as Promise<unknown> as Promise<CustomerView>,
     answered(client.GET('/customers/{customerId}/support-rights', { params: { path } })),
   ]);
-  const history = await optional(allPages((cursor) => client.GET('/customers/{customerId}/history', { params: { path, query: { cursor, limit: 1000 } } })));
-  const refusals = await optional(allPages((cursor) => client.GET('/audit/refusals', { params: { query: { cursor, limit: 1000 } } })));
+  const [history, refusals] = await Promise.all([
+    optional(allPages((cursor) => client.GET('/customers/{customerId}/history', { params: { path, query: { cursor, limit: 1000 } } }))),
+    optional(allPages((cursor) => client.GET('/audit/refusals', { params: { query: { cursor, limit: 1000 } } }))),
+  ]);
   const events = 'value' in history ? (history.value.items as unknown as HistoryEvent[]) : [];
+  const shortOf = (read: typeof history | typeof refusals, what: string) =>
+    'value' in read && !read.value.complete ? el('p', { class: 'notice', role: 'status' }, `Only the first ${read.value.items.length} ${what} were read.`) : null;
   const refused = 'value' in refusals ? (refusals.value.items as unknown as Refusal[]).filter((r) => r.stream === `customer-${customerId}`) : [];
   const timeline = timelineOf(view, events, refused, current.evaluatedAt);
 
@@ -86,9 +90,10 @@ export async function showCustomer(client: LedgerClient, customerId: string, tar
       chartBox,
       el('button', { type: 'button', onclick: () => download(`${customerId}-timeline.csv`, toCsv(timeline.bars, SPAN_COLUMNS)) }, 'Export spans (CSV)')),
     cursorPanel,
-    evidencePanel(client, events, 'value' in history ? null : history.error),
+    evidencePanel(client, events, 'value' in history ? null : history.error, shortOf(history, 'events of the customer')),
     el('section', { 'aria-labelledby': 'refusals-heading' },
       el('h3', { id: 'refusals-heading' }, 'Refused commands'),
+      shortOf(refusals, 'refusals of the whole log'),
       'value' in refusals
         ? table(`${refused.length} refused commands on ${customerId}`, ['time', 'rule', 'command', 'actor', 'client', 'why'],
           refused.map((r) => [when(r.recordedAt), r.code, r.commandType, `${r.actor.kind}:${r.actor.id}`, r.client, r.message]))
@@ -131,7 +136,7 @@ function asOfPanel(client: LedgerClient, customerId: string, timeline: Timeline,
       if (ticket !== asked) return;
       rows = rightRows(answer.partners as unknown as PartnerRights[]);
       rights.replaceChildren(table(`Rights as of ${when(answer.evaluatedAt)}`, ['partner', 'right', 'until', 'roles', 'why', 'events'],
-        rows.map((r) => [r.partnerId, r.right, when(r.until), r.roles, r.reasons, el('span', {}, r.eventIds.map(eventLink))]))); 
+        rows.map((r) => [r.partnerId, r.right, when(r.until), r.roles, r.reasons, el('span', {}, r.eventIds.map(eventLink))])));
     } catch (error) {
       if (ticket === asked) rights.replaceChildren(unavailable('Rights', error));
     }
@@ -169,8 +174,8 @@ function asOfPanel(client: LedgerClient, customerId: string, timeline: Timeline,
 }
 
 /** Each event with who acted, through which client, when, its hash, and a check of its inclusion proof in the browser. */
-function evidencePanel(client: LedgerClient, events: readonly HistoryEvent[], error: unknown): HTMLElement {
-  const section = el('section', { 'aria-labelledby': 'evidence-heading' }, el('h3', { id: 'evidence-heading' }, 'Events and evidence'));
+function evidencePanel(client: LedgerClient, events: readonly HistoryEvent[], error: unknown, shortOf: HTMLElement | null): HTMLElement {
+  const section = el('section', { 'aria-labelledby': 'evidence-heading' }, el('h3', { id: 'evidence-heading' }, 'Events and evidence'), shortOf);
   if (error) {
     section.append(unavailable('The history', error));
     return section;

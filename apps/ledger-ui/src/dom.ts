@@ -16,11 +16,6 @@ export function el<K extends keyof HTMLElementTagNameMap>(tag: K, attributes: At
   return element;
 }
 
-/** Replaces what `target` shows. */
-export function show(target: Element, ...children: (Child | Child[])[]): void {
-  target.replaceChildren(...children.flat().filter((c): c is Node | string | number => c !== null && c !== undefined && c !== false).map((c) => (typeof c === 'number' ? String(c) : c)));
-}
-
 /** A table with a caption, headings and rows of cells. */
 export function table(caption: string, headings: readonly string[], rows: readonly Child[][]): HTMLTableElement {
   return el('table', {},

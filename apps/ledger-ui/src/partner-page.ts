@@ -1,8 +1,8 @@
+import { RIGHTS } from '@ledger/domain';
 import { allPages, answered, ApiError, type LedgerClient } from './api';
 import { type Column, toCsv } from './csv';
 import { download, el, table, when } from './dom';
 
-const RIGHTS = ['transact', 'provision', 'support', 'administer'] as const;
 const WITHIN_DAYS = [1, 7, 30] as const;
 
 /** One line of the partner view, whichever section it is in: what the CSV export holds. */
