@@ -109,6 +109,10 @@ async function tellTheStory(ledger: TestLedger): Promise<void> {
   it('asks for a token first, and sends /ui to /ui/', async () => {
     const answer = await page.goto(`${base}/ui`);
     expect(answer?.url()).toBe(`${base}/ui/`);
+    // Same-origin scripts only; and no upgrade to HTTPS, which the service itself does not speak.
+    const policy = (await answer?.allHeaders())?.['content-security-policy'];
+    expect(policy).toContain("script-src 'self'");
+    expect(policy).not.toContain('upgrade-insecure-requests');
     await expect(page.getByRole('status').first().textContent()).resolves.toContain('No token yet');
     expect(await page.getByLabel('with id').isVisible()).toBe(false);
   });

@@ -38,10 +38,12 @@ export interface LedgerApp {
 }
 
 /**
- * helmet's default policy, loosened only as far as Swagger UI at /docs needs: its page styles itself inline
- * and shows data: images. Scripts stay same-origin.
+ * helmet's default policy, loosened only as far as the pages at /docs and /ui/ need: they style themselves
+ * inline (Swagger UI, the chart) and show data: images. Scripts stay same-origin. Without
+ * upgrade-insecure-requests: the service speaks plain HTTP itself, and a browser told to upgrade would ask
+ * for the pages' scripts and the API over HTTPS, which a replica reached at http://host:3000 does not answer.
  */
-const SWAGGER_UI_CSP = { styleSrc: ["'self'", "'unsafe-inline'"], imgSrc: ["'self'", 'data:'] };
+const PAGES_CSP = { styleSrc: ["'self'", "'unsafe-inline'"], imgSrc: ["'self'", 'data:'], upgradeInsecureRequests: null };
 
 /**
  * The API document: the contract the typed client (libs/client) is generated from. Operation ids are the
@@ -74,7 +76,7 @@ export async function createLedgerApp(config: LedgerConfig, options: CreateLedge
   app.use(correlationIdMiddleware);
   app.use(app.get<RequestHandler>(HTTP_LOGGER));
   app.use(requestMetrics(app.get(LedgerMetrics)));
-  app.use(helmet({ contentSecurityPolicy: { directives: SWAGGER_UI_CSP } }));
+  app.use(helmet({ contentSecurityPolicy: { directives: PAGES_CSP } }));
   const page = webPage(config.uiDir);
   if (page) app.use(WEB_PAGE_PATH, page);
   app.use(jsonBody(config.bodyLimitBytes));
