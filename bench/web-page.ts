@@ -7,26 +7,25 @@
  *   npm run bench:web-page            (apt-get install chromium first)
  *   npm run bench:web-page -- 2000    (about 2,000 events)
  */
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import request from 'supertest';
-import { chromium } from 'playwright-core';
 import { createLedgerApp } from '../apps/ledger/src/app';
 import { loadConfig } from '../apps/ledger/src/config/ledger-config';
 import { MovableClock } from '../apps/ledger/src/testing/movable-clock';
 import { ReadSide } from '@ledger/read-models';
 import { EventStore } from '@ledger/event-store';
 import { buildUi } from '../scripts/build-ui';
+import { CHROMIUM, haveChromium, launchChromium } from '../test/support/chromium';
 
-const CHROMIUM = '/usr/bin/chromium';
 const TOKEN = 'bench-web-page-token-0123456789';
 const RUNS = 7;
 
 async function main(): Promise<void> {
-  if (!existsSync(CHROMIUM)) throw new Error(`no Chromium at ${CHROMIUM}: apt-get install chromium`);
+  if (!haveChromium()) throw new Error(`no Chromium at ${CHROMIUM}: apt-get install chromium`);
   const target = Number(process.argv[2] ?? 1000);
   const dataDir = mkdtempSync(join(tmpdir(), 'ledger-web-bench-'));
   const uiDir = await buildUi(join(dataDir, 'ui'));
@@ -66,10 +65,7 @@ async function main(): Promise<void> {
   await app.listen(0, '127.0.0.1');
   const base = `http://127.0.0.1:${(app.getHttpServer().address() as AddressInfo).port}`;
 
-  const browser = await chromium.launch({
-    executablePath: CHROMIUM, headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  const browser = await launchChromium();
   try {
     const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
     await page.goto(`${base}/ui/`);

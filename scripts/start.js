@@ -10,7 +10,7 @@ const { join, relative } = require('node:path');
 const root = join(__dirname, '..');
 const main = join(root, 'dist/apps/ledger/main.js');
 const stamp = join(root, 'dist/apps/ledger/.source-hash');
-const INPUTS = ['apps/ledger', 'apps/ledger-ui', 'libs', 'package-lock.json', 'nest-cli.json', 'tsconfig.json', 'tsconfig.build.json'];
+const INPUTS = ['apps/ledger', 'apps/ledger-ui', 'scripts/build-ui.js', 'libs', 'package-lock.json', 'nest-cli.json', 'tsconfig.json', 'tsconfig.build.json'];
 
 /** The files under `path` (a file or a folder), specs left out: they are not built. */
 function* files(path) {

@@ -1,20 +1,19 @@
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import axe from 'axe-core';
-import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import request from 'supertest';
 import { checkInclusion, type InclusionProof } from '../apps/ledger-ui/src/proof';
 import { buildUi } from '../scripts/build-ui';
+import { CHROMIUM, haveChromium, launchChromium } from './support/chromium';
 import { inviteThroughReseller } from './support/ledger-command';
 import { TestLedger, TOKENS } from './support/test-ledger';
 
-/** Debian's Chromium (`apt-get install chromium`): Playwright cannot download a browser here. */
-const CHROMIUM = '/usr/bin/chromium';
 /** Where the test leaves its screenshots for a person to look at (gitignored). */
 const SCREENSHOTS = join(__dirname, '..', 'test-results');
-const haveBrowser = existsSync(CHROMIUM);
+const haveBrowser = haveChromium();
 if (!haveBrowser) console.warn(`web page tests skipped: no Chromium at ${CHROMIUM} (apt-get install chromium)`);
 
 /**
@@ -72,12 +71,7 @@ async function tellTheStory(ledger: TestLedger): Promise<void> {
     await tellTheStory(ledger);
     await ledger.app.listen(0, '127.0.0.1');
     base = `http://127.0.0.1:${(ledger.app.getHttpServer().address() as AddressInfo).port}`;
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      // As root in a sandbox without a network: no sandbox, and none of Chromium's own calls out.
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
+    browser = await launchChromium();
     context = await browser.newContext({ viewport: { width: 1280, height: 800 }, acceptDownloads: true });
     page = await context.newPage();
     page.on('pageerror', (error) => pageErrors.push(error.message));
