@@ -10,13 +10,13 @@
  */
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import { Agent, request as httpRequest } from 'node:http';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { checkRight, RIGHTS } from '@ledger/domain';
 import { SqliteEventStore } from '@ledger/event-store';
 import { buildReadModels, customerViews, ReadModelStore } from '@ledger/read-models';
 import { LedgerProcess } from '../test/support/ledger-process';
+import { keepAliveAgent, openLoop, queryPaths, sampleCustomers, timedRequest } from './http-load';
 import { percentile } from './write-workload';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
@@ -30,13 +30,6 @@ function summary(label: string, samplesMs: number[], unit: 'ms' | 'µs' = 'ms'):
   const f = (n: number) => (n * scale).toFixed(unit === 'µs' ? 1 : 2);
   return `${label}: ${samplesMs.length} samples; ${unit} p50 ${f(percentile(sorted, 50))} p95 ${f(percentile(sorted, 95))} ` +
     `p99 ${f(percentile(sorted, 99))} max ${f(sorted[sorted.length - 1])}`;
-}
-
-/** The same spread of customer ids in every phase. */
-function sampleCustomers(store: ReadModelStore, count: number): string[] {
-  let known = 0;
-  while (store.query(customerViews).customer(`customer-${known + 1000}`)) known += 1000;
-  return Array.from({ length: count }, (_, i) => `customer-${Math.floor(((i * 2654435761) % 4294967296) / 4294967296 * known)}`);
 }
 
 async function rebuildPhase(dir: string, readModels: string): Promise<void> {
@@ -82,36 +75,12 @@ async function httpPhase(dir: string, readModels: string): Promise<void> {
     LEDGER_SCHEDULER_INTERVAL_MS: '0', LEDGER_CHECKPOINT_INTERVAL_MS: '0',
   });
   console.log('HTTP queries against the built service, with its scheduler and checkpoint signing off (queries alone)');
-  const agent = new Agent({ keepAlive: true, maxSockets: 64, noDelay: true });
-  const get = (path: string): Promise<number> => new Promise((resolvePromise, reject) => {
-    const started = performance.now();
-    const req = httpRequest(`${ledger.baseUrl}${path}`, { agent, headers: { Authorization: `Bearer ${TOKEN}` } }, (response) => {
-      response.resume();
-      response.on('end', () => (response.statusCode === 200
-        ? resolvePromise(performance.now() - started)
-        : reject(new Error(`${path}: ${response.statusCode}`))));
-    });
-    req.on('error', reject);
-    req.end();
-  });
-  const paths = customers.map((customerId, i) => (i % 2 === 0
-    ? `/customers/${customerId}/ownership`
-    : `/customers/${customerId}/partners/partner-${i % 3000}/rights/${RIGHTS[i % RIGHTS.length]}`));
+  const agent = keepAliveAgent(64);
+  const headers = { Authorization: `Bearer ${TOKEN}` };
+  const paths = queryPaths(customers);
   try {
-    for (const path of paths.slice(0, 2000)) await get(path); // warm-up
-    const samples: number[] = [];
-    const pending: Array<Promise<void>> = [];
-    const total = SECONDS * RATE;
-    const started = performance.now();
-    for (let sent = 0; sent < total; sent += 1) {
-      const wait = started + (sent * 1000) / RATE - performance.now();
-      if (wait > 1) await new Promise((r) => setTimeout(r, wait));
-      pending.push(get(paths[sent % paths.length]).then((ms) => {
-        samples.push(ms);
-      }));
-    }
-    await Promise.all(pending);
-    const achieved = Math.round(samples.length / ((performance.now() - started) / 1000));
+    for (const path of paths.slice(0, 2000)) await timedRequest(agent, `${ledger.baseUrl}${path}`, { headers }); // warm-up
+    const { samples, achieved } = await openLoop(RATE, SECONDS, (i) => timedRequest(agent, `${ledger.baseUrl}${paths[i % paths.length]}`, { headers }));
     console.log(summary(`HTTP queries at ${RATE}/s offered (${achieved}/s achieved; half ownership, half right checks)`, samples));
     console.log(`  server-side (its own latency histogram): ${await serverSide(ledger.baseUrl)}`);
   } finally {

@@ -1,4 +1,13 @@
-import type { CommandInput, CustomerCommand, PartnerCommand } from '@ledger/domain';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import {
+  addDays, type CommandInput, CommandRefused, type CustomerCommand, customerDecider, type Decider, DEFAULT_LEDGER_POLICY, type LedgerEvent,
+  type PartnerCommand, partnerDecider,
+} from '@ledger/domain';
+import { ChainedEventStore, SqliteEventStore, SqliteRefusalLog } from '@ledger/event-store';
+import { parseActor } from '../apps/ledger/src/auth/principal';
+import { SystemClock } from '../apps/ledger/src/clock';
+import { CommandRunner } from '../apps/ledger/src/commands/command-runner';
 
 /** One command as the benchmark sends it: an HTTP path and body, and the same command for the runner. */
 export interface WorkloadCommand {
@@ -59,4 +68,52 @@ export function report(label: string, latenciesMs: number[], elapsedMs: number, 
     `${perSecond(latenciesMs.length)} commands/s, of which ${perSecond(accepted)}/s accepted; ` +
     `latency ms p50 ${f(percentile(sorted, 50))} p95 ${f(percentile(sorted, 95))} p99 ${f(percentile(sorted, 99))} ` +
     `max ${f(sorted[sorted.length - 1])}${extra}`);
+}
+
+/** Sends one command; true when it was accepted, false when a rule refused it. */
+export type SendCommand = (command: WorkloadCommand, key: string) => Promise<boolean>;
+
+/** Runs `clients` loops, each telling new customers' stories, for `seconds`. */
+export async function drive(clients: number, seconds: number, send: SendCommand): Promise<{ latencies: number[]; elapsed: number; accepted: number }> {
+  const grantEndsAt = addDays(new Date().toISOString(), 365);
+  const latencies: number[] = [];
+  let accepted = 0;
+  const started = performance.now();
+  const deadline = started + seconds * 1000;
+  await Promise.all(Array.from({ length: clients }, async (_, client) => {
+    for (let story = 0; performance.now() < deadline; story += 1) {
+      const customerId = `c${client}-${story}`;
+      for (const [step, command] of customerStory(customerId, grantEndsAt).entries()) {
+        const sent = performance.now();
+        if (await send(command, `${customerId}-${step}`)) accepted += 1;
+        latencies.push(performance.now() - sent);
+      }
+    }
+  }));
+  return { latencies, elapsed: performance.now() - started, accepted };
+}
+
+const PARTNER_TYPES = new Set(['EnrollPartner', 'MovePartnerToCsp', 'AuthorizeIndirectReseller']);
+
+/** The ledger's command path without HTTP: the command runner on a SQLite store in `dir`, partners enrolled. */
+export async function inProcessLedger(dir: string): Promise<{ send: SendCommand; store: SqliteEventStore; close(): Promise<void> }> {
+  const store = new SqliteEventStore({ file: join(dir, 'events.sqlite') });
+  const refusals = new SqliteRefusalLog(join(dir, 'refusals.sqlite'));
+  const runner = new CommandRunner(new ChainedEventStore(store), refusals, new SystemClock(), { policy: DEFAULT_LEDGER_POLICY, maxAttempts: 5 });
+  const send: SendCommand = async (command, key) => {
+    const decider = (PARTNER_TYPES.has(command.input.type) ? partnerDecider : customerDecider) as Decider<never, LedgerEvent, unknown>;
+    const actor = parseActor(command.actor) ?? { kind: 'operator' as const, id: 'bench' };
+    try {
+      await runner.run(decider, command.input as never, { commandId: key, actor, client: 'bench', credential: { type: 'static-token', client: 'bench' }, correlationId: key });
+      return true;
+    } catch (error) {
+      if (!(error instanceof CommandRefused)) throw error;
+      return false;
+    }
+  };
+  for (const [i, command] of PARTNERS.entries()) await send(command, `partner-${i}`);
+  return { send, store, close: async () => {
+    await store.close();
+    await refusals.close();
+  } };
 }

@@ -23,18 +23,21 @@ async function answers(url: string): Promise<boolean> {
   }
 }
 
-/** The service as an operator runs it: its own process, from source, on a data directory and a port. */
+/**
+ * The service as an operator runs it: its own process, from source, on a data directory and a port. A
+ * benchmark starts its bare Nest app (`script`) the same way, to compare like with like.
+ */
 export class LedgerProcess {
   private constructor(
     private readonly child: ChildProcess,
     readonly baseUrl: string,
   ) {}
 
-  static async start(env: Record<string, string>, timeoutMs = 60_000): Promise<LedgerProcess> {
+  static async start(env: Record<string, string>, timeoutMs = 60_000, script = 'apps/ledger/src/main.ts'): Promise<LedgerProcess> {
     const port = await freePort();
     const child = spawn(process.execPath, [
       ...(process.env.LEDGER_NODE_OPTIONS ? process.env.LEDGER_NODE_OPTIONS.split(' ') : []),
-      '-r', 'ts-node/register/transpile-only', '-r', 'tsconfig-paths/register', 'apps/ledger/src/main.ts',
+      '-r', 'ts-node/register/transpile-only', '-r', 'tsconfig-paths/register', script,
     ], {
       cwd: ROOT,
       env: { ...process.env, ...env, LEDGER_PORT: String(port), LEDGER_HOST: '127.0.0.1', TS_NODE_PROJECT: 'tsconfig.json' },
@@ -50,10 +53,10 @@ export class LedgerProcess {
     const started = Date.now();
     const baseUrl = `http://127.0.0.1:${port}`;
     while (!(await answers(`${baseUrl}/health/live`))) {
-      if (child.exitCode !== null) throw new Error(`The ledger exited (${child.exitCode}):\n${output}`);
+      if (child.exitCode !== null) throw new Error(`${script} exited (${child.exitCode}):\n${output}`);
       if (Date.now() - started > timeoutMs) {
         child.kill('SIGKILL');
-        throw new Error(`The ledger did not start within ${timeoutMs} ms:\n${output}`);
+        throw new Error(`${script} did not start within ${timeoutMs} ms:\n${output}`);
       }
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
