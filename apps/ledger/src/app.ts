@@ -3,7 +3,6 @@ import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, type OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import type { SpanProcessor } from '@opentelemetry/sdk-trace-base';
-import type { RequestHandler } from 'express';
 import helmet from 'helmet';
 import { Logger } from 'nestjs-pino';
 import type { Clock } from './clock';
@@ -15,9 +14,9 @@ import { sharedProblems } from './http/api-contract';
 import { WEB_PAGE_PATH, webPage } from './http/web-page';
 import { jsonBody } from './http/json-body';
 import { ledgerValidationPipe } from './http/validation';
-import { HTTP_LOGGER, LedgerModule } from './ledger.module';
+import { LedgerModule, LOGGER } from './ledger.module';
 import { LedgerMetrics } from './operations/metrics';
-import { requestMetrics } from './operations/request-metrics';
+import { requestLog } from './operations/request-log';
 import { Tracing, tracingMiddleware } from './operations/tracing';
 
 export interface CreateLedgerAppOptions {
@@ -74,8 +73,7 @@ export async function createLedgerApp(config: LedgerConfig, options: CreateLedge
   app.useLogger(options.quiet ? false : app.get(Logger));
   if (tracing.tracer) app.use(tracingMiddleware(tracing.tracer));
   app.use(correlationIdMiddleware);
-  app.use(app.get<RequestHandler>(HTTP_LOGGER));
-  app.use(requestMetrics(app.get(LedgerMetrics)));
+  app.use(requestLog(app.get(LOGGER), app.get(LedgerMetrics)));
   app.use(helmet({ contentSecurityPolicy: { directives: PAGES_CSP } }));
   const page = webPage(config.uiDir);
   if (page) app.use(WEB_PAGE_PATH, page);

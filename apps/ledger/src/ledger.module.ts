@@ -4,10 +4,8 @@ import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { CqrsModule } from '@nestjs/cqrs';
 import { TerminusModule } from '@nestjs/terminus';
 import { ThrottlerModule } from '@nestjs/throttler';
-import type { Request } from 'express';
 import { LoggerModule } from 'nestjs-pino';
-import { pino, symbols } from 'pino';
-import { type HttpLogger, pinoHttp } from 'pino-http';
+import { type Logger as PinoLogger, pino, symbols } from 'pino';
 import {
   ChainedEventStore, encodePositionToken, ensurePrivateDirectory, EventStore, EventStoreDbEventStore, EventStoreDbRefusalLog, MerkleLog, RefusalLog, SqliteEventStore, SqliteRefusalLog,
 } from '@ledger/event-store';
@@ -27,7 +25,6 @@ import { CustomerRelationshipsController } from './customers/customer-relationsh
 import { GdapController } from './customers/gdap.controller';
 import { TransfersController } from './customers/transfers.controller';
 import { CustomersController } from './customers/customers.controller';
-import { correlationIdOf } from './http/correlation-id';
 import { RateLimitGuard } from './http/rate-limit.guard';
 import { LedgerMetrics } from './operations/metrics';
 import { OperationsController } from './operations/operations.controller';
@@ -44,15 +41,15 @@ import { PoliciesController } from './read/policies.controller';
 import { PartnerQueriesController } from './read/partner-queries.controller';
 import { ReadAccess } from './read/read-access';
 
-/** The pino-http middleware that logs every request with its correlation id. */
-export const HTTP_LOGGER = Symbol('HTTP_LOGGER');
+/** The pino logger: Nest's messages and one line per request (operations/request-log.ts) go to it. */
+export const LOGGER = Symbol('LOGGER');
 
 /**
  * The stream pino writes its lines to, a moment after they are logged: where text that must follow the logs
  * goes, and what is flushed before the process ends.
  */
-export function logStream(httpLogger: HttpLogger): { write(text: string): void; flushSync?(): void } {
-  return (httpLogger.logger as unknown as Record<symbol, ReturnType<typeof logStream>>)[symbols.streamSym];
+export function logStream(logger: PinoLogger): { write(text: string): void; flushSync?(): void } {
+  return (logger as unknown as Record<symbol, ReturnType<typeof logStream>>)[symbols.streamSym];
 }
 
 export interface LedgerModuleOptions {
@@ -80,7 +77,7 @@ class StorageLifecycle implements OnApplicationBootstrap, OnApplicationShutdown 
     @Inject(StateSnapshots) private readonly snapshots: StateSnapshots,
     @Inject(Transparency) private readonly transparency: Transparency,
     @Inject(Tracing) private readonly tracing: Tracing,
-    @Inject(HTTP_LOGGER) private readonly httpLogger: HttpLogger,
+    @Inject(LOGGER) private readonly logger: PinoLogger,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -113,7 +110,7 @@ class StorageLifecycle implements OnApplicationBootstrap, OnApplicationShutdown 
       logger.log(`${done}${typeof more === 'string' ? more : ''}`);
     }
     logger.log('Shut down');
-    logStream(this.httpLogger).flushSync?.(); // the process ends next, and would take the last lines with it (silent: no stream to flush)
+    logStream(this.logger).flushSync?.(); // the process ends next, and would take the last lines with it (silent: no stream to flush)
   }
 }
 
@@ -121,21 +118,16 @@ class StorageLifecycle implements OnApplicationBootstrap, OnApplicationShutdown 
 export class LedgerModule {
   static register(options: LedgerModuleOptions): DynamicModule {
     const { config } = options;
-    const httpLogger = pinoHttp({
-      logger: pino({ level: config.logLevel, redact: ['req.headers.authorization'] }),
-      genReqId: (request) => correlationIdOf(request as Request),
-      customProps: (request) => ({ correlationId: correlationIdOf(request as Request) }),
-      autoLogging: { ignore: (request) => /^\/(health|metrics)/.test(request.url ?? '') },
-    });
+    const logger = pino({ level: config.logLevel });
     return {
       module: LedgerModule,
       imports: [
         CqrsModule.forRoot(),
         TerminusModule.forRoot({ errorLogStyle: 'pretty', logger: config.logLevel !== 'silent' }),
-        // Nest's own logs go through pino; request logs come from the pino-http middleware the app installs
-        // (HTTP_LOGGER). nestjs-pino's per-request context is left off (forRoutes: []): it needs
-        // AsyncLocalStorage, whose promise hooks cost the command path about a fifth of its throughput.
-        LoggerModule.forRoot({ pinoHttp: { logger: httpLogger.logger }, forRoutes: [] }),
+        // Nest's own logs go through pino; request logs come from the app's request-log middleware. nestjs-pino's
+        // per-request context is left off (forRoutes: []): it needs AsyncLocalStorage, whose promise hooks cost
+        // the command path about a fifth of its throughput.
+        LoggerModule.forRoot({ pinoHttp: { logger }, forRoutes: [] }),
         ...(config.rateLimitPerMinute > 0 ? [ThrottlerModule.forRoot([{ ttl: 60_000, limit: config.rateLimitPerMinute }])] : []),
       ],
       controllers: [
@@ -145,7 +137,7 @@ export class LedgerModule {
       ],
       providers: [
         { provide: LEDGER_CONFIG, useValue: config },
-        { provide: HTTP_LOGGER, useValue: httpLogger },
+        { provide: LOGGER, useValue: logger },
         { provide: Tracing, useValue: options.tracing },
         { provide: Clock, useValue: options.clock ?? new SystemClock() },
         { provide: TokenRegistry, useValue: new TokenRegistry(options.tokens) },
@@ -275,7 +267,7 @@ export class LedgerModule {
         ...(config.rateLimitPerMinute > 0 ? [{ provide: APP_GUARD, useClass: RateLimitGuard }] : []),
         { provide: APP_FILTER, useClass: ProblemDetailsFilter },
       ],
-      exports: [EventStore, RefusalLog, CommandRunner, Clock, ReadSide, Scheduler, HTTP_LOGGER],
+      exports: [EventStore, RefusalLog, CommandRunner, Clock, ReadSide, Scheduler, LOGGER],
     };
   }
 }

@@ -1,9 +1,9 @@
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
-import type { HttpLogger } from 'pino-http';
+import type { Logger as PinoLogger } from 'pino';
 import { createLedgerApp } from './app';
 import { loadConfig } from './config/ledger-config';
-import { HTTP_LOGGER, logStream } from './ledger.module';
+import { LOGGER, logStream } from './ledger.module';
 
 async function main(): Promise<void> {
   const config = loadConfig();
@@ -15,7 +15,7 @@ async function main(): Promise<void> {
   logger.log(`Relationship Ledger listening on ${url} (data in ${config.dataDir}); API docs at /docs`);
   // Last, after every start-up log line, so that it is what the terminal shows: written into the logs' own
   // stream, since pino writes its lines a moment after they are logged.
-  const logs = logStream(app.get<HttpLogger>(HTTP_LOGGER));
+  const logs = logStream(app.get<PinoLogger>(LOGGER));
   const lines = [`Relationship Ledger is up on ${url} (API docs at ${url}/docs)`,
     webPage ? `Who could do what, and when, in a browser: ${url}/ui/` : `(No web page at /ui/: ${config.uiDir} is not built; npm run build builds it.)`];
   if (createdAdminToken) {

@@ -7,9 +7,15 @@ export interface EventToAppend {
   readonly schemaVersion: number;
   readonly data: unknown;
   readonly metadata: Readonly<Record<string, unknown>>;
+  /**
+   * The event's hashed form (hash-chain.ts `hashedForm`) at the revision it is to take, when chaining it
+   * worked that out already: a store that keeps the form uses it rather than working it out again. Not
+   * part of the event: it is never read back.
+   */
+  readonly hashed?: { readonly revision: bigint; readonly form: string };
 }
 
-export interface RecordedEvent extends EventToAppend {
+export interface RecordedEvent extends Omit<EventToAppend, 'hashed'> {
   readonly stream: string;
   /** 0 for a stream's first event. */
   readonly revision: bigint;

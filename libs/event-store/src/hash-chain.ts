@@ -62,7 +62,12 @@ export function hashedForm(stream: string, revision: bigint, event: Hashable): s
 
 /** SHA-256 (hex) over the event's hashed form, chained to `previousHash` (the event before it in its stream). */
 export function eventHash(stream: string, revision: bigint, event: Hashable, previousHash: string | null): string {
-  return sha256Hex(hashedForm(stream, revision, { ...event, metadata: { ...event.metadata, [PREVIOUS_HASH_KEY]: previousHash } }));
+  return sha256Hex(chainedForm(stream, revision, event, previousHash));
+}
+
+/** The hashed form of an event chained to `previousHash`. */
+function chainedForm(stream: string, revision: bigint, event: Hashable, previousHash: string | null): string {
+  return hashedForm(stream, revision, { ...event, metadata: { ...event.metadata, [PREVIOUS_HASH_KEY]: previousHash } });
 }
 
 export function sha256Hex(text: string): string {
@@ -79,9 +84,11 @@ export function chainEvents(stream: string, head: ChainHead | undefined, events:
   return events.map((event) => {
     const revision = previous ? previous.revision + 1n : 0n;
     const previousHash = previous?.hash ?? null;
-    const hash = eventHash(stream, revision, event, previousHash);
+    const form = chainedForm(stream, revision, event, previousHash);
+    const hash = sha256Hex(form);
     previous = { revision, hash };
-    return { ...event, metadata: { ...event.metadata, [PREVIOUS_HASH_KEY]: previousHash, [HASH_KEY]: hash } };
+    // The form is handed on with the event: the SQLite store keeps these very bytes.
+    return { ...event, metadata: { ...event.metadata, [PREVIOUS_HASH_KEY]: previousHash, [HASH_KEY]: hash }, hashed: { revision, form } };
   });
 }
 

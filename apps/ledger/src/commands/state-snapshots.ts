@@ -41,6 +41,11 @@ const SCHEMA = `CREATE TABLE IF NOT EXISTS snapshots (
 export class SqliteStateSnapshots extends StateSnapshots {
   private readonly db: Database.Database;
   private readonly statements;
+  /**
+   * The streams with a snapshot of this version: only streams of 1,000 events and more have one, so most
+   * commands (on streams the cache has not seen since the start) are answered without a query.
+   */
+  private readonly held: Set<string>;
 
   constructor(file: string) {
     super();
@@ -52,9 +57,11 @@ export class SqliteStateSnapshots extends StateSnapshots {
       get: this.db.prepare('SELECT revision, hash, body FROM snapshots WHERE stream = ? AND version = ?').safeIntegers(true),
       put: this.db.prepare('INSERT OR REPLACE INTO snapshots (stream, version, revision, hash, body) VALUES (?, ?, ?, ?, ?)'),
     };
+    this.held = new Set(this.db.prepare('SELECT stream FROM snapshots WHERE version = ?').pluck().all(STATE_VERSION) as string[]);
   }
 
   override get(stream: string): StateSnapshot | undefined {
+    if (!this.held.has(stream)) return undefined;
     try {
       const row = this.statements.get.get(stream, STATE_VERSION) as { revision: bigint; hash: string; body: string } | undefined;
       if (!row) return undefined;
@@ -74,6 +81,7 @@ export class SqliteStateSnapshots extends StateSnapshots {
     });
     try {
       this.statements.put.run(stream, STATE_VERSION, snapshot.revision, snapshot.hash, body);
+      this.held.add(stream);
     } catch {
       // best effort: the next snapshot of this stream tries again
     }

@@ -233,8 +233,9 @@ function matchesExpected(current: bigint, expected: ExpectedRevision): boolean {
 function storedForm(stream: string, revision: bigint, event: EventToAppend): [bigint, string, string, string | null, string | null] {
   const hash = event.metadata[HASH_KEY];
   const foreign = Object.entries(event.metadata).filter(([key]) => isForeignMetadataKey(key));
+  const form = event.hashed?.revision === revision ? event.hashed.form : hashedForm(stream, revision, event);
   return [
-    revision, event.type, hashedForm(stream, revision, event), typeof hash === 'string' ? hash : null,
+    revision, event.type, form, typeof hash === 'string' ? hash : null,
     foreign.length > 0 ? JSON.stringify(Object.fromEntries(foreign)) : null,
   ];
 }
