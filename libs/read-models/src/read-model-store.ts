@@ -102,6 +102,11 @@ export class ReadModelStore {
   /** The projections being built by themselves: changes only at open and at {@link join}. */
   private readonly building = new Set<string>();
   private readonly statements;
+  /**
+   * The checkpoint the ready projections share, as last read: every query answer names it, and only this
+   * store moves it (apply, join), so it is read again only after one of those.
+   */
+  private served?: { readonly checkpoint: Checkpoint | undefined };
 
   constructor(
     readonly file: string,
@@ -232,7 +237,8 @@ export class ReadModelStore {
 
   /** How far the read models that serve have come: the ready projections' checkpoint (the earliest, should they differ). */
   checkpoint(): Checkpoint | undefined {
-    return this.guard(() => earliest([...this.readRows().values()].filter((row) => row.ready === 1n).map(checkpointOf)));
+    this.served ??= { checkpoint: this.guard(() => earliest([...this.readRows().values()].filter((row) => row.ready === 1n).map(checkpointOf))) };
+    return this.served.checkpoint;
   }
 
   /** One projection's checkpoint. */
@@ -256,6 +262,7 @@ export class ReadModelStore {
     const live = this.checkpoint();
     const own = this.checkpointOf(name);
     if (live && (!own || comparePositions(own.position, live.position) < 0)) return false;
+    this.served = undefined;
     this.guard(() => this.statements.setReady.run(1, name));
     this.building.delete(name);
     return true;
@@ -268,6 +275,7 @@ export class ReadModelStore {
    * event. Returns how many events were projected.
    */
   apply(events: readonly RecordedEvent[], options: ApplyOptions = {}): number {
+    this.served = undefined;
     // One transient scope per batch: a document touched by many events of the batch is copied once, not per event.
     return this.guard(() => this.db.transaction(() => inTransientScope(() => {
       const rows = this.readRows();
