@@ -3,7 +3,8 @@
  * interleaved (ledger, limit, ledger, limit …), and prints the medians and their ratio.
  *
  *   1. commands over HTTP, 32 connections of `POST /customers`: the ledger (its own process, defaults) against
- *      a bare Nest 11 app with that one route and the ledger's ValidationPipe (bench/bare-nest-app.ts);
+ *      a bare Nest 11 app with that one route and the ledger's ValidationPipe (bench/bare-nest-app.ts), both
+ *      warmed up for 3 s first;
  *   2. commands in-process (bench:write's stories through the command runner) against the event store alone,
  *      32 writers appending one event at a time;
  *   3. rebuild of the read models against reading the same rows and parsing their JSON;
@@ -91,11 +92,11 @@ async function httpRow(scratch: string): Promise<string> {
   const bare = await LedgerProcess.start({}, 60_000, 'bench/bare-nest-app.ts');
   const agent = keepAliveAgent(CONNECTIONS);
   let round = 0;
-  const register = (baseUrl: string) => async (): Promise<Run> => {
+  const register = (baseUrl: string, seconds = SECONDS) => async (): Promise<Run> => {
     round += 1;
     const latencies: number[] = [];
     const started = performance.now();
-    const deadline = started + SECONDS * 1000;
+    const deadline = started + seconds * 1000;
     await Promise.all(Array.from({ length: CONNECTIONS }, async (_, connection) => {
       for (let i = 0; performance.now() < deadline; i += 1) {
         const customerId = `r${round}-c${connection}-${i}`;
@@ -113,6 +114,8 @@ async function httpRow(scratch: string): Promise<string> {
     return { value: rate, line: `${rate} commands/s, p99 ${p99(latencies).toFixed(1)} ms` };
   };
   try {
+    // Both warmed up first (V8 compiles the hot paths), as the query row does.
+    for (const baseUrl of [ledger.baseUrl, bare.baseUrl]) await register(baseUrl, 3)();
     return await compare(`commands over HTTP: ${CONNECTIONS} connections of POST /customers for ${SECONDS} s; the limit is a bare Nest 11 app with that route and the ledger's ValidationPipe`,
       'commands/s', { ledger: register(ledger.baseUrl), limit: register(bare.baseUrl) }, '≥ 0.75');
   } finally {
