@@ -62,13 +62,18 @@ describe('the command runner', () => {
   });
 
   it('after a restart, answers the retry of a command from before the latest snapshot as a retry, and decides on the snapshot', async () => {
-    const snapshots = new SqliteStateSnapshots(join(dir, 'snapshots.sqlite'));
+    const file = join(dir, 'snapshots.sqlite');
+    let snapshots = new SqliteStateSnapshots(file);
     const clock = new MovableClock('2026-03-01T09:00:00.000Z');
     const make = () => new CommandRunner(new ChainedEventStore(store), refusals, clock, { policy: DEFAULT_LEDGER_POLICY, maxAttempts: 5, snapshots });
     const record = (n: number): CommandInput<CustomerCommand> =>
       ({ type: 'RecordSubscription', data: { customerId: 'contoso', subscriptionId: `s${n}`, kind: 'usage', channel: 'microsoft' } });
     const before = make();
     for (let n = 0; n < 1001; n += 1) await before.run(customerDecider, record(n), envelope(`k${n}`));
+    // The snapshot file opened again, as after a restart: it knows which streams it holds from the file.
+    snapshots.close();
+    snapshots = new SqliteStateSnapshots(file);
+    expect(snapshots.get('customer-contoso')?.revision).toBe(999n);
 
     const restarted = make();
     const retry = await restarted.run(customerDecider, record(3), envelope('k3'));

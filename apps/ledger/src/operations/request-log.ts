@@ -15,7 +15,7 @@ const UNLOGGED = /^\/(health|metrics)/;
  * logger: pino-http's two child loggers and header serializing cost the command path about an eighth of its
  * throughput (docs/benchmarks.md).
  */
-export function requestLog(logger: Logger, metrics: LedgerMetrics): RequestHandler {
+export function requestLog(logger: Logger, metrics: Pick<LedgerMetrics, 'requestDuration'>): RequestHandler {
   return (request: Request, response: Response, next: NextFunction) => {
     const started = performance.now();
     response.once('close', () => {
