@@ -54,8 +54,8 @@ describe('the request log', () => {
     await new Promise((resolve) => setImmediate(resolve));
 
     expect(lines.map((line) => (line.req as { url: string }).url)).toEqual(['/customers/fabrikam']);
-    const counts = (await registry.getSingleMetric('test_duration_seconds')?.get())?.values
-      .filter((value) => value.metricName === 'test_duration_seconds_count').map((value) => [value.labels.route, value.value]);
+    const values = (await registry.getSingleMetric('test_duration_seconds')?.get())?.values as Array<{ metricName: string; labels: { route?: string }; value: number }>;
+    const counts = values.filter((value) => value.metricName === 'test_duration_seconds_count').map((value) => [value.labels.route, value.value]);
     expect(counts).toEqual(expect.arrayContaining([['/health/live', 1], ['/customers/:customerId', 1]]));
   });
 });
