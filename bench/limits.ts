@@ -4,10 +4,12 @@
  *
  *   1. commands over HTTP, 32 connections of `POST /customers`: the ledger (its own process, defaults) against
  *      a bare Nest 11 app with that one route and the ledger's ValidationPipe (bench/bare-nest-app.ts), both
- *      warmed up for 3 s first;
+ *      warmed up for 3 s first; each run also says how many cores the server used and how much of the
+ *      machine stayed idle;
  *   2. commands in-process (bench:write's stories through the command runner) against the event store alone,
  *      32 writers appending one event at a time;
- *   3. rebuild of the read models against reading the same rows and parsing their JSON;
+ *   3. rebuild of the read models against reading the same rows and parsing their JSON, with a floor: the
+ *      ledger's own read path alone (a rebuild whose one projection writes nothing);
  *   4. query p99 at 1,000 requests/s offered (half ownership, half right checks): the ledger (scheduler and
  *      checkpoint signing off) against the bare Nest app answering the same paths with the same JSON bodies.
  *
@@ -23,11 +25,12 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { SqliteEventStore } from '@ledger/event-store';
-import { buildReadModels, ReadModelStore } from '@ledger/read-models';
+import { LEDGER_EVENT_TYPES } from '@ledger/domain';
+import { buildReadModels, type Projection, ReadModelStore } from '@ledger/read-models';
 import { Database } from '../libs/event-store/src/sqlite/driver';
 import { writeHistory } from '../libs/read-models/src/testing/history-generator';
 import { LedgerProcess } from '../test/support/ledger-process';
-import { keepAliveAgent, openLoop, queryPaths, sampleCustomers, timedRequest } from './http-load';
+import { keepAliveAgent, measuringCpu, openLoop, queryPaths, sampleCustomers, timedRequest } from './http-load';
 import { drive, inProcessLedger, percentile } from './write-workload';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
@@ -53,21 +56,30 @@ const median = (values: readonly number[]): number => {
 const perSecond = (count: number, ms: number): number => Math.round((count / ms) * 1000);
 const p99 = (samples: readonly number[]): number => percentile([...samples].sort((a, b) => a - b), 99);
 
-/** Runs the two sides in turn, `ROUNDS` times each, and prints each run, the medians and their ratio. */
-async function compare(title: string, unit: string, sides: { ledger: () => Promise<Run>; limit: () => Promise<Run> }, aim: string): Promise<string> {
+/**
+ * Runs the two sides in turn, `ROUNDS` times each, and prints each run, the medians and their ratio. A floor,
+ * when given, runs in the same rounds: a part of the ledger's own work alone, which bounds what the ratio can reach.
+ */
+async function compare(
+  title: string, unit: string,
+  sides: { ledger: () => Promise<Run>; limit: () => Promise<Run>; floor?: { what: string; run: () => Promise<Run> } },
+  aim: string,
+): Promise<string> {
   console.log(`\n${title}`);
-  const values = { ledger: [] as number[], limit: [] as number[] };
+  const runs = { ledger: sides.ledger, limit: sides.limit, ...(sides.floor && { floor: sides.floor.run }) };
+  const values: Record<string, number[]> = {};
   for (let round = 1; round <= ROUNDS; round += 1) {
-    for (const side of ['ledger', 'limit'] as const) {
-      const run = await sides[side]();
-      values[side].push(run.value);
-      console.log(`  ${side === 'ledger' ? 'ledger' : 'limit '} ${round}: ${run.line}`);
+    for (const [side, run] of Object.entries(runs)) {
+      const { value, line } = await run();
+      (values[side] ??= []).push(value);
+      console.log(`  ${side.padEnd(6)} ${round}: ${line}`);
     }
   }
+  const figure = (value: number) => `${value.toFixed(unit === 'ms' ? 2 : 0)} ${unit}`;
   const ledger = median(values.ledger);
   const limit = median(values.limit);
-  const ratio = ledger / limit;
-  const summary = `${title.split(':')[0]}: ledger ${ledger.toFixed(unit === 'ms' ? 2 : 0)} ${unit}, limit ${limit.toFixed(unit === 'ms' ? 2 : 0)} ${unit}, ratio ${ratio.toFixed(2)} (aim ${aim})`;
+  const floor = sides.floor && `; ${sides.floor.what} alone ${figure(median(values.floor))}, ratio ${(median(values.floor) / limit).toFixed(2)}`;
+  const summary = `${title.split(':')[0]}: ledger ${figure(ledger)}, limit ${figure(limit)}, ratio ${(ledger / limit).toFixed(2)} (aim ${aim})${floor ?? ''}`;
   console.log(`  medians → ${summary}`);
   return summary;
 }
@@ -92,16 +104,16 @@ async function httpRow(scratch: string): Promise<string> {
   const bare = await LedgerProcess.start({}, 60_000, 'bench/bare-nest-app.ts');
   const agent = keepAliveAgent(CONNECTIONS);
   let round = 0;
-  const register = (baseUrl: string, seconds = SECONDS) => async (): Promise<Run> => {
+  const register = (server: LedgerProcess, seconds = SECONDS) => async (): Promise<Run> => {
     round += 1;
     const latencies: number[] = [];
     const started = performance.now();
     const deadline = started + seconds * 1000;
-    await Promise.all(Array.from({ length: CONNECTIONS }, async (_, connection) => {
+    const { cpu } = await measuringCpu(server.pid, () => Promise.all(Array.from({ length: CONNECTIONS }, async (_, connection) => {
       for (let i = 0; performance.now() < deadline; i += 1) {
         const customerId = `r${round}-c${connection}-${i}`;
         const body = JSON.stringify({ customerId, name: `Customer ${customerId}`, cloud: 'global' });
-        latencies.push(await timedRequest(agent, `${baseUrl}/customers`, {
+        latencies.push(await timedRequest(agent, `${server.baseUrl}/customers`, {
           method: 'POST', status: 201, body,
           headers: {
             Authorization: `Bearer ${TOKEN}`, 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body),
@@ -109,15 +121,15 @@ async function httpRow(scratch: string): Promise<string> {
           },
         }));
       }
-    }));
+    })));
     const rate = perSecond(latencies.length, performance.now() - started);
-    return { value: rate, line: `${rate} commands/s, p99 ${p99(latencies).toFixed(1)} ms` };
+    return { value: rate, line: `${rate} commands/s, p99 ${p99(latencies).toFixed(1)} ms; ${cpu}` };
   };
   try {
     // Both warmed up first (V8 compiles the hot paths), as the query row does.
-    for (const baseUrl of [ledger.baseUrl, bare.baseUrl]) await register(baseUrl, 3)();
+    for (const server of [ledger, bare]) await register(server, 3)();
     return await compare(`commands over HTTP: ${CONNECTIONS} connections of POST /customers for ${SECONDS} s; the limit is a bare Nest 11 app with that route and the ledger's ValidationPipe`,
-      'commands/s', { ledger: register(ledger.baseUrl), limit: register(bare.baseUrl) }, '≥ 0.75');
+      'commands/s', { ledger: register(ledger), limit: register(bare) }, '≥ 0.75');
   } finally {
     agent.destroy();
     await ledger.kill();
@@ -190,12 +202,22 @@ async function history(scratch: string, given: string | undefined): Promise<stri
 async function rebuildRow(scratch: string, dir: string): Promise<string> {
   const args = { events: join(dir, 'events.sqlite'), readModels: join(scratch, 'rebuilt.sqlite') };
   return compare('rebuild: the read models from position 0; the limit is reading the same rows and JSON.parse of each event (data and metadata)',
-    'events/s', { ledger: async () => inChild('rebuild', args), limit: async () => inChild('parse', args) }, '≥ 0.6');
+    'events/s', {
+      ledger: async () => inChild('rebuild', args),
+      limit: async () => inChild('parse', args),
+      floor: { what: 'the ledger\'s read path (a rebuild whose one projection writes nothing)', run: async () => inChild('read-path', args) },
+    }, '≥ 0.6');
 }
 
-async function rebuildTask({ events, readModels }: Record<string, string>): Promise<Run> {
+/** Takes every event and writes nothing: a rebuild with it alone is the ledger's read path (read the log, decode, move the checkpoint). */
+const WRITES_NOTHING: Projection = {
+  name: 'writes-nothing', version: 1, eventTypes: LEDGER_EVENT_TYPES, tables: [],
+  open: () => ({ apply: () => undefined, queries: {} }),
+};
+
+async function rebuildTask({ events, readModels }: Record<string, string>, projections?: readonly Projection[]): Promise<Run> {
   const store = new SqliteEventStore({ file: events });
-  const report = await buildReadModels(store, readModels, { batchSize: 5000 });
+  const report = await buildReadModels(store, readModels, { batchSize: 5000, projections });
   await store.close();
   const rate = Math.round(report.events / report.seconds);
   return { value: rate, line: `${report.events} events in ${report.seconds.toFixed(2)} s = ${rate} events/s` };
@@ -247,15 +269,16 @@ async function queriesRow(scratch: string, dir: string): Promise<string> {
     const answersFile = join(scratch, 'answers.json');
     writeFileSync(answersFile, JSON.stringify(answers));
     bare = await LedgerProcess.start({ BARE_ANSWERS: answersFile }, 60_000, 'bench/bare-nest-app.ts');
-    const side = (baseUrl: string) => async (): Promise<Run> => {
-      for (const path of paths.slice(0, 2000)) await timedRequest(agent, `${baseUrl}${path}`, { headers }); // warm-up
-      const { samples, achieved } = await openLoop(RATE, SECONDS, (i) => timedRequest(agent, `${baseUrl}${paths[i % paths.length]}`, { headers }));
+    const side = (server: LedgerProcess) => async (): Promise<Run> => {
+      for (const path of paths.slice(0, 2000)) await timedRequest(agent, `${server.baseUrl}${path}`, { headers }); // warm-up
+      const { result: { samples, achieved }, cpu } = await measuringCpu(server.pid,
+        () => openLoop(RATE, SECONDS, (i) => timedRequest(agent, `${server.baseUrl}${paths[i % paths.length]}`, { headers })));
       const sorted = [...samples].sort((a, b) => a - b);
       const value = percentile(sorted, 99);
-      return { value, line: `p50 ${percentile(sorted, 50).toFixed(2)} ms, p99 ${value.toFixed(2)} ms (${achieved}/s achieved)` };
+      return { value, line: `p50 ${percentile(sorted, 50).toFixed(2)} ms, p99 ${value.toFixed(2)} ms (${achieved}/s achieved); ${cpu}` };
     };
     return await compare(`query p99: ${RATE} requests/s offered for ${SECONDS} s, half ownership, half right checks; the limit is the bare Nest app answering the same paths with the same bodies`,
-      'ms', { ledger: side(ledger.baseUrl), limit: side((bare as LedgerProcess).baseUrl) }, '≤ 1.3');
+      'ms', { ledger: side(ledger), limit: side(bare as LedgerProcess) }, '≤ 1.3');
   } finally {
     agent.destroy();
     await ledger.kill();
@@ -265,6 +288,7 @@ async function queriesRow(scratch: string, dir: string): Promise<string> {
 
 const TASKS: Record<string, (args: Record<string, string>) => Run | Promise<Run>> = {
   commands: commandsTask, appends: appendsTask, rebuild: rebuildTask, parse: parseTask,
+  'read-path': async (args) => rebuildTask(args, [WRITES_NOTHING]),
 };
 
 async function main(): Promise<void> {

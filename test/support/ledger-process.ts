@@ -63,6 +63,11 @@ export class LedgerProcess {
     return new LedgerProcess(child, baseUrl);
   }
 
+  /** The process's id, for a benchmark that measures its CPU. */
+  get pid(): number | undefined {
+    return this.child.pid;
+  }
+
   /** Kills the process at once, as a power cut would: no shutdown hooks run. */
   async kill(): Promise<void> {
     if (this.child.exitCode !== null || this.child.signalCode !== null) return;
