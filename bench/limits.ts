@@ -15,7 +15,7 @@
  *
  *   npm run bench:limits                               # rows 3 and 4 on a generated history of 20,000 customers
  *   npm run bench:limits -- /tmp/ledger-history        # … on a history written by bench:generate (1.1M events)
- *   BENCH_ROWS=http,in-process BENCH_ROUNDS=3 BENCH_SECONDS=10 BENCH_RATE=1000 npm run bench:limits
+ *   BENCH_ROWS=http,in-process BENCH_ROUNDS=5 BENCH_SECONDS=10 BENCH_RATE=1000 npm run bench:limits
  *
  * Every in-process measurement runs in a fresh process of its own, so that one's heap does not slow the next.
  */
@@ -33,7 +33,8 @@ import { LedgerProcess } from '../test/support/ledger-process';
 import { keepAliveAgent, measuringCpu, openLoop, queryPaths, sampleCustomers, timedRequest } from './http-load';
 import { drive, inProcessLedger, percentile } from './write-workload';
 
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
+// Three rounds a side by default: the median of two is their mean, which one disturbed run pulls half its way.
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const RATE = Number(process.env.BENCH_RATE ?? 1000);
 const CONNECTIONS = 32;
