@@ -206,7 +206,10 @@ async function rebuildRow(scratch: string, dir: string): Promise<string> {
     'events/s', {
       ledger: async () => inChild('rebuild', args),
       limit: async () => inChild('parse', args),
-      floor: { what: 'the ledger\'s read path (a rebuild whose one projection writes nothing)', run: async () => inChild('read-path', { ...args, readModels: join(scratch, 'read-path.sqlite') }) },
+      floor: {
+        what: 'the ledger\'s read path (a rebuild whose one projection writes nothing)',
+        run: async () => inChild('read-path', { ...args, readModels: join(scratch, 'read-path.sqlite') }),
+      },
     }, '≥ 0.6');
 }
 
