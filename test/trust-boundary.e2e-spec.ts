@@ -221,6 +221,7 @@ describe('files', () => {
       } finally {
         await app.close();
       }
-    });
+      // Its own wait for the reload may take up to 5 s, jest's default for the whole test, after an app start.
+    }, 20_000);
   });
 });
