@@ -1,10 +1,10 @@
-import { applyDecorators, Controller, Get, type Type, UseInterceptors } from '@nestjs/common';
+import { applyDecorators, Controller, Get, type Type, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import type { SchemaObject } from '@nestjs/swagger/dist/interfaces/open-api-spec.interface';
 import { ApiAnswer, ApiProblems, ApiProblemsWith, GUARDED } from '../http/api-contract';
 import { RequireScope } from '../auth/auth.guard';
-import { ConsistencyInterceptor, MIN_POSITION_HEADER } from './consistency.interceptor';
+import { ConsistencyGuard, MIN_POSITION_HEADER } from './consistency.guard';
 
 /** A controller of queries: read scope, answers from the read models, at least as fresh as asked. */
 export function QueryController(path: string, tag: string) {
@@ -16,7 +16,7 @@ export function QueryController(path: string, tag: string) {
       description: 'A position token from a command’s answer: the read waits until the read models have seen it (503 after LEDGER_READ_WAIT_MS).',
     }),
     RequireScope('read'),
-    UseInterceptors(ConsistencyInterceptor),
+    UseGuards(ConsistencyGuard),
     Controller(path),
   );
 }

@@ -1,6 +1,5 @@
-import { type CallHandler, type ExecutionContext, Inject, Injectable, type NestInterceptor } from '@nestjs/common';
+import { type CanActivate, type ExecutionContext, Inject, Injectable } from '@nestjs/common';
 import type { Request, Response } from 'express';
-import { from, type Observable, switchMap } from 'rxjs';
 import { encodePositionToken, type Position } from '@ledger/event-store';
 import { ReadSide } from '@ledger/read-models';
 import type { LedgerConfig } from '../config/ledger-config';
@@ -20,35 +19,35 @@ function requestedPosition(request: Request): Position | undefined {
  * models have seen that position, else answers 503 with Retry-After. Every answer names the position it was
  * evaluated at in `Ledger-Position`. At most LEDGER_READ_WAIT_MAX_WAITING reads wait at once; more are
  * answered 503 at once rather than held.
+ *
+ * A guard, run after authentication and before the query: unlike an interceptor it costs no observable
+ * chain per request, which on the read path was a tenth of the CPU a query took.
  */
 @Injectable()
-export class ConsistencyInterceptor implements NestInterceptor {
+export class ConsistencyGuard implements CanActivate {
   constructor(
     private readonly readSide: ReadSide,
     @Inject(LEDGER_CONFIG) private readonly config: LedgerConfig,
   ) {}
 
-  intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
-    const request = context.switchToHttp().getRequest<Request>();
-    const response = context.switchToHttp().getResponse<Response>();
-    const answer = (): Observable<unknown> => {
-      const position = this.readSide.position;
-      if (position) response.setHeader('Ledger-Position', encodePositionToken(position));
-      return next.handle();
-    };
-    const wanted = requestedPosition(request);
-    if (!wanted) return answer();
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    const http = context.switchToHttp();
+    const wanted = requestedPosition(http.getRequest<Request>());
+    if (wanted && !(await this.caughtUp(wanted))) {
+      throw new HttpProblem(503, 'NOT_YET_CONSISTENT',
+        `The read models have not reached the position asked for within ${this.config.readWaitMs} ms; retry shortly.`, {},
+        { 'Retry-After': '1' });
+    }
+    const position = this.readSide.position;
+    if (position) http.getResponse<Response>().setHeader('Ledger-Position', encodePositionToken(position));
+    return true;
+  }
+
+  private caughtUp(wanted: Position): Promise<boolean> {
     if (!this.readSide.hasSeen(wanted) && this.readSide.waiting >= this.config.readWaitMaxWaiting) {
       throw new HttpProblem(503, 'TOO_MANY_WAITING',
         `${this.readSide.waiting} reads are already waiting for the read models to catch up; retry shortly.`, {}, { 'Retry-After': '1' });
     }
-    return from(this.readSide.waitFor(wanted, this.config.readWaitMs)).pipe(switchMap((seen) => {
-      if (!seen) {
-        throw new HttpProblem(503, 'NOT_YET_CONSISTENT',
-          `The read models have not reached the position asked for within ${this.config.readWaitMs} ms; retry shortly.`, {},
-          { 'Retry-After': '1' });
-      }
-      return answer();
-    }));
+    return this.readSide.waitFor(wanted, this.config.readWaitMs);
   }
 }
