@@ -1,6 +1,8 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 const ROOT = join(__dirname, '..', '..');
@@ -23,44 +25,49 @@ async function answers(url: string): Promise<boolean> {
   }
 }
 
+/** A process that did not start: the error names why, with the last 64 KiB it wrote; its log goes. */
+function notStarted(why: string, logDir: string): Error {
+  const output = readFileSync(join(logDir, 'output.log'), 'utf8').slice(-64 * 1024);
+  rmSync(logDir, { recursive: true, force: true });
+  return new Error(`${why}:\n${output}`);
+}
+
 /**
- * The service as an operator runs it: its own process, from source, on a data directory and a port. A
- * benchmark starts its bare Nest app (`script`) the same way, to compare like with like.
+ * The service as an operator runs it: its own process, from source, on a data directory and a port, its
+ * output going to a log file (not through a pipe that this process, perhaps a benchmark's load generator,
+ * would have to read). A benchmark starts its bare Nest app (`script`) the same way, to compare like with like.
  */
 export class LedgerProcess {
   private constructor(
     private readonly child: ChildProcess,
     readonly baseUrl: string,
+    private readonly logDir: string,
   ) {}
 
   static async start(env: Record<string, string>, timeoutMs = 60_000, script = 'apps/ledger/src/main.ts'): Promise<LedgerProcess> {
     const port = await freePort();
+    const logDir = mkdtempSync(join(tmpdir(), 'ledger-process-'));
+    const fd = openSync(join(logDir, 'output.log'), 'a');
     const child = spawn(process.execPath, [
       ...(process.env.LEDGER_NODE_OPTIONS ? process.env.LEDGER_NODE_OPTIONS.split(' ') : []),
       '-r', 'ts-node/register/transpile-only', '-r', 'tsconfig-paths/register', script,
     ], {
       cwd: ROOT,
       env: { ...process.env, ...env, LEDGER_PORT: String(port), LEDGER_HOST: '127.0.0.1', TS_NODE_PROJECT: 'tsconfig.json' },
-      stdio: ['ignore', 'pipe', 'pipe'],
+      stdio: ['ignore', fd, fd],
     });
-    // Keeps the tail of what the process printed, for the error message when it does not start.
-    let output = '';
-    const keep = (chunk: Buffer): void => {
-      output = (output + chunk.toString()).slice(-64 * 1024);
-    };
-    child.stdout?.on('data', keep);
-    child.stderr?.on('data', keep);
+    closeSync(fd);
     const started = Date.now();
     const baseUrl = `http://127.0.0.1:${port}`;
     while (!(await answers(`${baseUrl}/health/live`))) {
-      if (child.exitCode !== null) throw new Error(`${script} exited (${child.exitCode}):\n${output}`);
+      if (child.exitCode !== null) throw notStarted(`${script} exited (${child.exitCode})`, logDir);
       if (Date.now() - started > timeoutMs) {
         child.kill('SIGKILL');
-        throw new Error(`${script} did not start within ${timeoutMs} ms:\n${output}`);
+        throw notStarted(`${script} did not start within ${timeoutMs} ms`, logDir);
       }
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
-    return new LedgerProcess(child, baseUrl);
+    return new LedgerProcess(child, baseUrl, logDir);
   }
 
   /** The process's id, for a benchmark that measures its CPU. */
@@ -70,9 +77,11 @@ export class LedgerProcess {
 
   /** Kills the process at once, as a power cut would: no shutdown hooks run. */
   async kill(): Promise<void> {
-    if (this.child.exitCode !== null || this.child.signalCode !== null) return;
-    const exited = once(this.child, 'exit');
-    this.child.kill('SIGKILL');
-    await exited;
+    if (this.child.exitCode === null && this.child.signalCode === null) {
+      const exited = once(this.child, 'exit');
+      this.child.kill('SIGKILL');
+      await exited;
+    }
+    rmSync(this.logDir, { recursive: true, force: true });
   }
 }
