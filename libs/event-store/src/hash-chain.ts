@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import canonicalize from 'canonicalize';
 import type { EventStore, EventToAppend, RecordedEvent, StreamRead } from './event-store.port';
 import { comparePositions, type Position } from './position';
@@ -71,7 +71,7 @@ function chainedForm(stream: string, revision: bigint, event: Hashable, previous
 }
 
 export function sha256Hex(text: string): string {
-  return createHash('sha256').update(text, 'utf8').digest('hex');
+  return hash('sha256', text, 'hex');
 }
 
 /**

@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { hash, randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, readFileSync, statSync, unwatchFile, watchFile, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ConfigError, type LedgerConfig, SCOPES, type TokenDefinition } from '../config/ledger-config';
@@ -54,7 +54,7 @@ function principalOf(definition: TokenDefinition): Principal {
 }
 
 export function sha256(text: string): string {
-  return createHash('sha256').update(text, 'utf8').digest('hex');
+  return hash('sha256', text, 'hex');
 }
 
 export interface ResolvedTokens {

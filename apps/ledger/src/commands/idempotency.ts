@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import canonicalize from 'canonicalize';
 import { CommandRefused, metadataOf, policyVersionAt } from '@ledger/domain';
 import { DuplicateEventIdError, eventIdFor, type RecordedEvent, type RefusalLog, scopedCommandId } from '@ledger/event-store';
@@ -50,7 +50,7 @@ export class Idempotency {
 
   fingerprint(command: SentCommand, { actor, client }: CommandEnvelope): string {
     const canonical = canonicalize({ type: command.type, data: command.data, actor, client });
-    return createHash('sha256').update(canonical ?? '').digest('base64url');
+    return hash('sha256', canonical ?? '', 'base64url');
   }
 
   /**

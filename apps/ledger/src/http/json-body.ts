@@ -36,7 +36,11 @@ export function jsonBody(limitBytes: number): RequestHandler {
   const parse = json({ limit: limitBytes, strict: true, type: ['application/json', 'application/*+json'] });
   return (request: Request, response: Response, next: NextFunction) => {
     const hasBody = Number(request.header('content-length') ?? 0) > 0 || request.header('transfer-encoding') !== undefined;
-    if (hasBody && !request.is(['application/json', 'application/*+json'])) {
+    if (!hasBody) {
+      next(); // nothing to parse: every query, most probes
+      return;
+    }
+    if (!request.is(['application/json', 'application/*+json'])) {
       next(new HttpProblem(415, 'UNSUPPORTED_MEDIA_TYPE', 'Send the command as application/json.'));
       return;
     }

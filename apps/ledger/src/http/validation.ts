@@ -1,4 +1,4 @@
-import { applyDecorators, type ValidationError, ValidationPipe } from '@nestjs/common';
+import { applyDecorators, type ArgumentMetadata, type ValidationError, ValidationPipe } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { ArrayMaxSize, IsArray, IsISO8601, IsString, Length, Matches, ValidateIf } from 'class-validator';
 import { HttpProblem } from '../problems/http-problem';
@@ -54,9 +54,31 @@ function flatten(errors: ValidationError[], parent = ''): Array<{ field: string;
   });
 }
 
+function isEmptyObject(value: unknown): boolean {
+  return typeof value === 'object' && value !== null && Object.keys(value).length === 0;
+}
+
+/**
+ * Nest's ValidationPipe, which checks an empty query string once per query class: most reads send none, and
+ * `{}` checked against the same class passes or fails the same way every time (a tenth of a query's CPU went
+ * to checking it again).
+ */
+class LedgerValidationPipe extends ValidationPipe {
+  private readonly emptyQueryPasses = new WeakSet<object>();
+
+  override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
+    const { metatype } = metadata;
+    if (metadata.type !== 'query' || !metatype || !isEmptyObject(value)) return super.transform(value, metadata);
+    if (this.emptyQueryPasses.has(metatype)) return new (metatype as new () => unknown)();
+    const checked: unknown = await super.transform(value, metadata); // throws, and is asked again next time, when {} does not pass
+    this.emptyQueryPasses.add(metatype);
+    return checked;
+  }
+}
+
 /** Validation at the edge: unknown fields refused, types enforced, every error listed in the problem. */
 export function ledgerValidationPipe(): ValidationPipe {
-  return new ValidationPipe({
+  return new LedgerValidationPipe({
     whitelist: true,
     forbidNonWhitelisted: true,
     transform: true,
