@@ -103,7 +103,7 @@ describe('storage faults get honest answers', () => {
   it('(b) event store unreachable: 503 on commands and readiness, /metrics still 200', async () => {
     const closedPort = await freePort();
     const ledger = await TestLedger.start(undefined, 'SQLite', undefined, {
-      eventStoreUrl: `esdb://127.0.0.1:${closedPort}?tls=false&defaultDeadline=2000`,
+      eventStoreUrl: `kurrentdb://127.0.0.1:${closedPort}?tls=false&defaultDeadline=2000`,
     });
     try {
       const command = await ledger.command('/partners', partner('northwind'), { key: 'unreachable-1' });

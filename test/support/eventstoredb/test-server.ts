@@ -12,12 +12,12 @@ import {
 } from '@grpc/grpc-js';
 import { Any } from 'google-protobuf/google/protobuf/any_pb';
 import { Empty as ProtobufEmpty } from 'google-protobuf/google/protobuf/empty_pb';
-import { ServerFeaturesService } from '@eventstore/db-client/generated/serverfeatures_grpc_pb';
-import { SupportedMethod, SupportedMethods } from '@eventstore/db-client/generated/serverfeatures_pb';
-import { AllStreamPosition, Empty, StreamIdentifier, UUID, WrongExpectedVersion } from '@eventstore/db-client/generated/shared_pb';
-import { Status } from '@eventstore/db-client/generated/status_pb';
-import { StreamsService } from '@eventstore/db-client/generated/streams_grpc_pb';
-import { type AppendReq, AppendResp, type BatchAppendReq, BatchAppendResp, ReadReq, ReadResp } from '@eventstore/db-client/generated/streams_pb';
+import { ServerFeaturesService } from '@kurrent/kurrentdb-client/generated/kurrentdb/protocols/v1/serverfeatures_grpc_pb';
+import { SupportedMethod, SupportedMethods } from '@kurrent/kurrentdb-client/generated/kurrentdb/protocols/v1/serverfeatures_pb';
+import { AllStreamPosition, Empty, StreamIdentifier, UUID, WrongExpectedVersion } from '@kurrent/kurrentdb-client/generated/kurrentdb/protocols/v1/shared_pb';
+import { Status } from '@kurrent/kurrentdb-client/generated/kurrentdb/protocols/v1/status_pb';
+import { StreamsService } from '@kurrent/kurrentdb-client/generated/kurrentdb/protocols/v1/streams_grpc_pb';
+import { type AppendReq, AppendResp, type BatchAppendReq, BatchAppendResp, ReadReq, ReadResp } from '@kurrent/kurrentdb-client/generated/kurrentdb/protocols/v1/streams_pb';
 import {
   type AppendOutcome,
   type EventFilter,
@@ -156,7 +156,7 @@ function positionMessage(position: Position): AllStreamPosition {
 
 /**
  * An EventStoreDB node in this process, speaking the server's gRPC protocol from the service definitions the
- * client package ships (`@eventstore/db-client/generated`): Streams.Append, Streams.BatchAppend,
+ * client package ships (`@kurrent/kurrentdb-client/generated/kurrentdb/protocols/v1`): Streams.Append, Streams.BatchAppend,
  * Streams.Read (streams and `$all`, both directions, filtered or not, catch-up subscriptions to `$all`) and
  * ServerFeatures. It stands in for a server where none can run; the same tests run against a real one when
  * EVENTSTORE_CONNECTION_STRING names it.
@@ -190,7 +190,7 @@ export class EventStoreDbTestServer {
   }
 
   get connectionString(): string {
-    return `esdb://127.0.0.1:${this.port}?tls=false`;
+    return `kurrentdb://127.0.0.1:${this.port}?tls=false`;
   }
 
   get address(): { host: string; port: number } {

@@ -104,7 +104,7 @@ type Env = Readonly<Record<string, string | undefined>>;
 function eventStoreUrl(raw: string | undefined, problems: string[]): string | undefined {
   if (raw === undefined || raw === '') return undefined;
   if (/^(esdb|esdb\+discover|kurrentdb|kurrentdb\+discover|kdb|kdb\+discover):\/\//.test(raw)) return raw;
-  problems.push('LEDGER_EVENTSTORE_URL is an esdb:// (or esdb+discover://, kurrentdb://) connection string');
+  problems.push('LEDGER_EVENTSTORE_URL is a kurrentdb:// or kurrentdb+discover:// connection string (esdb:// and esdb+discover:// still work)');
   return undefined;
 }
 

@@ -7,14 +7,14 @@ import {
   StreamNotFoundError,
   UnavailableError,
   WrongExpectedVersionError,
-} from '@eventstore/db-client';
+} from '@kurrent/kurrentdb-client';
 import { EventStoreUnavailableError, WrongExpectedRevisionError } from '../event-store.port';
 import {
-  fromCurrentRevision,
+  fromCurrentStreamState,
   isLedgerStream,
   isTransient,
   SCHEMA_VERSION_KEY,
-  toAppendExpectedRevision,
+  toAppendStreamState,
   toEventData,
   toPortError,
   toRecordedEvent,
@@ -67,10 +67,10 @@ describe('EventStoreDB mapping', () => {
   });
 
   it('maps expected revisions both ways', () => {
-    expect(['no-stream', 'stream-exists', 'any', 7n].map((e) => toAppendExpectedRevision(e as never)))
+    expect(['no-stream', 'stream-exists', 'any', 7n].map((e) => toAppendStreamState(e as never)))
       .toEqual(['no_stream', 'stream_exists', 'any', 7n]);
-    expect(fromCurrentRevision(NO_STREAM)).toBe(-1n);
-    expect(fromCurrentRevision(41n)).toBe(41n);
+    expect(fromCurrentStreamState(NO_STREAM)).toBe(-1n);
+    expect(fromCurrentStreamState(41n)).toBe(41n);
   });
 
   it('turns a wrong expected version into the port’s concurrency error, with the actual revision', () => {

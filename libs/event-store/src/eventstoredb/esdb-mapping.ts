@@ -1,9 +1,9 @@
 import {
   type AllStreamResolvedEvent,
   ANY,
-  type AppendExpectedRevision,
+  type AppendStreamState,
   CancelledError,
-  type CurrentRevision,
+  type CurrentStreamState,
   DeadlineExceededError,
   jsonEvent,
   NO_STREAM,
@@ -12,7 +12,7 @@ import {
   STREAM_EXISTS,
   UnavailableError,
   WrongExpectedVersionError,
-} from '@eventstore/db-client';
+} from '@kurrent/kurrentdb-client';
 import {
   EventStoreUnavailableError,
   type EventToAppend,
@@ -58,7 +58,7 @@ export function toEventData(event: EventToAppend) {
   });
 }
 
-export function toAppendExpectedRevision(expected: ExpectedRevision): AppendExpectedRevision {
+export function toAppendStreamState(expected: ExpectedRevision): AppendStreamState {
   switch (expected) {
     case 'no-stream':
       return NO_STREAM;
@@ -72,7 +72,7 @@ export function toAppendExpectedRevision(expected: ExpectedRevision): AppendExpe
 }
 
 /** The port's revision: -1n for a stream with no events. */
-export function fromCurrentRevision(current: CurrentRevision): bigint {
+export function fromCurrentStreamState(current: CurrentStreamState): bigint {
   return current === NO_STREAM ? -1n : current;
 }
 
@@ -113,7 +113,7 @@ export function isTransient(error: unknown): boolean {
 /** The port's error for a client error: a concurrency error is never swallowed, an outage is said as one. */
 export function toPortError(error: unknown, stream: string, expected: ExpectedRevision): unknown {
   if (error instanceof WrongExpectedVersionError) {
-    return new WrongExpectedRevisionError(stream, expected, fromCurrentRevision(error.actualVersion));
+    return new WrongExpectedRevisionError(stream, expected, fromCurrentStreamState(error.actualState));
   }
   if (isTransient(error)) return new EventStoreUnavailableError(`EventStoreDB is unavailable: ${(error as Error).message}`, 'unreachable', { cause: error });
   return error;

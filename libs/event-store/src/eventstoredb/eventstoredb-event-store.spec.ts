@@ -105,7 +105,7 @@ describe('EventStoreDB adapter against a node that misbehaves (the in-process te
 describe('EventStoreDB adapter without a server', () => {
   // A real client against a loopback port where nothing listens: the outage path, runnable anywhere.
   const store = new EventStoreDbEventStore({
-    connection: 'esdb://127.0.0.1:1?tls=false&maxDiscoverAttempts=1&discoveryInterval=10&gossipTimeout=1',
+    connection: 'kurrentdb://127.0.0.1:1?tls=false&maxDiscoverAttempts=1&discoveryInterval=10&gossipTimeout=1',
     appendAttempts: 2,
     backoff: { initialDelayMs: 5, maxDelayMs: 5, factor: 1 },
   });

@@ -1,15 +1,12 @@
 import {
-  BACKWARDS,
   END,
-  EventStoreDBClient,
-  FORWARDS,
+  KurrentDBClient,
   jsonEvent,
   NO_STREAM,
   START,
-  StreamNotFoundError,
   streamNameFilter,
   WrongExpectedVersionError,
-} from '@eventstore/db-client';
+} from '@kurrent/kurrentdb-client';
 import { eventIdFor } from '../event-ids';
 import {
   type AppendOptions,
@@ -28,17 +25,17 @@ import {
   isLedgerStream,
   isTransient,
   LEDGER_STREAM_PREFIXES,
-  toAppendExpectedRevision,
+  toAppendStreamState,
   toEventData,
   toPortError,
   toRecordedEvent,
 } from './esdb-mapping';
-import { type FilteredRead, readAllFiltered } from './filtered-read';
+import { type FilteredRead, readAllFiltered, readStreamEvents } from './grpc-read';
 import { type BackoffOptions, backoffDelay, ResubscribingSubscription } from './resubscribing-subscription';
 
 export interface EventStoreDbOptions {
-  /** An `esdb://` or `kurrentdb://` connection string, or a client built elsewhere. */
-  readonly connection: string | EventStoreDBClient;
+  /** A `kurrentdb://` (or the older `esdb://`) connection string, or a client built elsewhere. */
+  readonly connection: string | KurrentDBClient;
   /** The ledger's streams; `$all` reads and subscriptions keep to these prefixes (and never to system streams). */
   readonly streamPrefixes?: readonly string[];
   /** Attempts of an append that meets an outage or a lost leader (the same event ids make a retry safe). */
@@ -62,7 +59,7 @@ const COUNT_CACHE_MS = 1000;
  * position they delivered.
  */
 export class EventStoreDbEventStore extends EventStore {
-  readonly client: EventStoreDBClient;
+  readonly client: KurrentDBClient;
   private readonly prefixes: readonly string[];
   private readonly subscriptions = new Set<EventSubscription>();
   private readonly counted = new Map<string, { at: number; count: Promise<number> }>();
@@ -70,7 +67,7 @@ export class EventStoreDbEventStore extends EventStore {
   constructor(private readonly options: EventStoreDbOptions) {
     super();
     this.client = typeof options.connection === 'string'
-      ? EventStoreDBClient.connectionString(options.connection)
+      ? KurrentDBClient.connectionString(options.connection)
       : options.connection;
     this.prefixes = options.streamPrefixes ?? LEDGER_STREAM_PREFIXES;
   }
@@ -81,7 +78,7 @@ export class EventStoreDbEventStore extends EventStore {
     await this.retried(stream, options.expectedRevision, () => this.checkReads(stream, events, options));
     return this.retried(stream, options.expectedRevision, async () => {
       const result = await this.client.appendToStream(stream, events.map(toEventData), {
-        expectedRevision: toAppendExpectedRevision(options.expectedRevision),
+        streamState: toAppendStreamState(options.expectedRevision),
       });
       if (!result.position) throw new Error(`EventStoreDB returned no position for the append to ${stream}`);
       return { nextRevision: result.nextExpectedRevision, position: { ...result.position } };
@@ -101,7 +98,7 @@ export class EventStoreDbEventStore extends EventStore {
     const claimStream = `${EVENT_ID_CLAIM_PREFIX}${id}`;
     try {
       await this.client.appendToStream(claimStream, jsonEvent({ id: eventIdFor(`${stream}\n${id}`, 0), type: 'EventIdClaimed', data: { stream } }), {
-        expectedRevision: NO_STREAM,
+        streamState: NO_STREAM,
       });
     } catch (error) {
       if (!(error instanceof WrongExpectedVersionError)) throw error;
@@ -134,16 +131,8 @@ export class EventStoreDbEventStore extends EventStore {
 
   /** A stream's last revision, read from the leader (-1n for a stream with no events). */
   private async headRevision(stream: string): Promise<bigint> {
-    let head = -1n;
-    try {
-      // Read to the end (one event), not left early: the client cannot be disposed while a read is abandoned.
-      for await (const resolved of this.client.readStream(stream, { fromRevision: END, direction: BACKWARDS, maxCount: 1, requiresLeader: true })) {
-        if (resolved.event) head = resolved.event.revision;
-      }
-    } catch (error) {
-      if (!(error instanceof StreamNotFoundError)) throw error;
-    }
-    return head;
+    const [last] = await readStreamEvents(this.client, { stream, from: 'end', direction: 'backwards', maxCount: 1, requiresLeader: true });
+    return last?.revision ?? -1n;
   }
 
   /** Runs a call to the server, again after an outage or a lost leader (the same ids make a retry safe). */
@@ -164,19 +153,11 @@ export class EventStoreDbEventStore extends EventStore {
     }
   }
 
-  override async readStream(stream: string, options: { fromRevision?: bigint; maxCount?: number } = {}): Promise<RecordedEvent[]> {
-    const events: RecordedEvent[] = [];
-    try {
-      const read = this.client.readStream(stream, { fromRevision: options.fromRevision ?? START, direction: FORWARDS, maxCount: options.maxCount });
-      for await (const resolved of read) {
-        const event = toRecordedEvent(resolved);
-        if (event) events.push(event);
-      }
-    } catch (error) {
-      if (error instanceof StreamNotFoundError) return [];
-      throw toPortError(error, stream, 'any');
-    }
-    return events;
+  /** A stream's events, read again after an outage or a lost leader as an append is. */
+  override readStream(stream: string, options: { fromRevision?: bigint; maxCount?: number } = {}): Promise<RecordedEvent[]> {
+    return this.retried(stream, 'any', () => readStreamEvents(this.client, {
+      stream, from: options.fromRevision ?? 'start', direction: 'forwards', maxCount: options.maxCount,
+    }));
   }
 
   override async readAll(options: ReadAllOptions): Promise<RecordedEvent[]> {

@@ -1,11 +1,11 @@
 import { createHash } from 'node:crypto';
-import { jsonEvent, NO_STREAM, WrongExpectedVersionError } from '@eventstore/db-client';
+import { jsonEvent, NO_STREAM, WrongExpectedVersionError } from '@kurrent/kurrentdb-client';
 import { eventIdFor, scopedCommandId } from '../event-ids';
 import type { RecordedEvent } from '../event-store.port';
 import { RefusalLog, type RefusalRecord, type StoredRefusal } from '../refusal-log';
 import { toPortError } from './esdb-mapping';
 import type { EventStoreDbEventStore } from './eventstoredb-event-store';
-import { readAllFiltered } from './filtered-read';
+import { readAllFiltered } from './grpc-read';
 
 /** The streams that hold refusals, one per refused command (outside the ledger's prefixes). */
 export const REFUSAL_STREAM_PREFIX = 'ledger_refusal-';
@@ -35,7 +35,7 @@ export class EventStoreDbRefusalLog extends RefusalLog {
     const stream = refusalStream(refusal.client, refusal.commandId);
     const id = eventIdFor(`${scopedCommandId(refusal.client, refusal.commandId)}#refused`, 0);
     try {
-      await this.store.client.appendToStream(stream, jsonEvent({ id, type: 'CommandRefused', data: { ...refusal } }), { expectedRevision: NO_STREAM });
+      await this.store.client.appendToStream(stream, jsonEvent({ id, type: 'CommandRefused', data: { ...refusal } }), { streamState: NO_STREAM });
     } catch (error) {
       // Refused before (by this replica or another): the first refusal stands.
       if (error instanceof WrongExpectedVersionError) return;
