@@ -84,6 +84,30 @@ describe('EventStoreDB adapter against a node that misbehaves (the in-process te
     expect(read.map((e) => e.stream).sort()).toEqual(['customer-slow-1', 'customer-slow-1', 'customer-slow-2', 'customer-slow-2', 'customer-slow-3', 'customer-slow-3']);
   });
 
+  it('reads again once a node that was down when the store was made comes back', async () => {
+    await store.close();
+    await server.stop();
+    store = new EventStoreDbEventStore({ connection: server.connectionString, appendAttempts: 2, backoff: QUICK });
+    await expect(store.readStream('customer-later')).rejects.toBeInstanceOf(EventStoreUnavailableError);
+
+    await server.restart();
+    await store.appendToStream('customer-later', events(1), { expectedRevision: 'no-stream' });
+    expect(await store.readStream('customer-later')).toHaveLength(1);
+  });
+
+  it('fails a read that a node does not answer within the deadline with the port’s unavailable error', async () => {
+    await store.appendToStream('customer-stalled', events(1), { expectedRevision: 'no-stream' });
+    const impatient = new EventStoreDbEventStore({ connection: `${server.connectionString}&defaultDeadline=200`, appendAttempts: 2, backoff: QUICK });
+    try {
+      server.faults.delayMs = 2_000;
+      await expect(impatient.readStream('customer-stalled')).rejects.toBeInstanceOf(EventStoreUnavailableError);
+      server.faults.delayMs = 0;
+      expect(await impatient.readStream('customer-stalled')).toHaveLength(1);
+    } finally {
+      await impatient.close();
+    }
+  });
+
   it('reads `$all` filtered on the server: other streams never cross the wire', async () => {
     server.log.writeForeign('$stats-127.0.0.1:2113', '$statsCollected', 400);
     await store.appendToStream('partner-p', events(2), { expectedRevision: 'no-stream' });

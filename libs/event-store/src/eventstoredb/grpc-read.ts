@@ -80,7 +80,7 @@ function toEvent(response: ReadResp): RecordedEvent | undefined {
 }
 
 /**
- * Sends one Streams.Read through the client's own call path (its connection, leader preference and
+ * Sends one Streams.Read through the client's own call path (its connection, leader preference, deadline and
  * reconnection after a lost node) and reads the whole answer (the server sends at most the count asked for),
  * so no call is left open. A stream that does not exist reads as no events.
  *
@@ -92,7 +92,9 @@ function read(client: KurrentDBClient, request: ReadReq, requiresLeader: boolean
   const internals = client as unknown as ClientInternals;
   return internals.execute(StreamsClient, debugName, (streams) => new Promise<RecordedEvent[]>((resolve, reject) => {
     const events: RecordedEvent[] = [];
-    const call = streams.read(request, ...internals.callArguments({ requiresLeader }, { deadline: Infinity }));
+    // The client's default deadline (`defaultDeadline`, 10 s): a node that stops answering fails the read, which
+    // is then retried or answered 503, rather than holding a command or the projector for ever.
+    const call = streams.read(request, ...internals.callArguments({ requiresLeader }));
     call.on('data', (response: ReadResp) => {
       const event = toEvent(response);
       if (event) events.push(event);
