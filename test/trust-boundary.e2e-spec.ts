@@ -3,9 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import request from 'supertest';
 import { addDays, type Deadline } from '@ledger/domain';
+import { sha256Hex } from '@ledger/event-store';
 import type { ReadSide } from '@ledger/read-models';
 import { createLedgerApp } from '../apps/ledger/src/app';
-import { sha256 } from '../apps/ledger/src/auth/token-registry';
 import type { LedgerCommands } from '../apps/ledger/src/commands/submit-command';
 import { loadConfig } from '../apps/ledger/src/config/ledger-config';
 import { Scheduler } from '../apps/ledger/src/scheduler/scheduler';
@@ -201,7 +201,7 @@ describe('files', () => {
     it('is put in force when it changes, without a restart; a broken change keeps the tokens in force', async () => {
       const file = join(dataDir, 'tokens.json');
       const write = (entries: object[]) => writeFileSync(file, JSON.stringify(entries), { mode: 0o600 });
-      write([{ client: 'a', sha256: sha256(token('a')), scopes: ['read'] }]);
+      write([{ client: 'a', sha256: sha256Hex(token('a')), scopes: ['read'] }]);
       const { app } = await createLedgerApp(loadConfig({ LEDGER_DATA_DIR: dataDir, LEDGER_TOKENS_FILE: file, LEDGER_TOKENS_RELOAD_MS: '100' }), { quiet: true });
       const status = async (name: string) => (await request(app.getHttpServer()).get('/partners/x').set('Authorization', `Bearer ${token(name)}`)).status;
       const until = async (name: string, expected: number) => {

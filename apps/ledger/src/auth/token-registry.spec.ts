@@ -1,9 +1,10 @@
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { sha256Hex } from '@ledger/event-store';
 import { ConfigError, loadConfig } from '../config/ledger-config';
 import { parseActor } from './principal';
-import { resolveTokens, sha256, TokenRegistry } from './token-registry';
+import { resolveTokens, TokenRegistry } from './token-registry';
 
 describe('tokens', () => {
   let dir: string;
@@ -36,7 +37,7 @@ describe('tokens', () => {
 
     it('authenticates by token or by its SHA-256, binds actors, and creates no admin token', () => {
       const config = write([
-        { client: 'portal', sha256: sha256('portal-secret-0123456789'), scopes: ['read'] },
+        { client: 'portal', sha256: sha256Hex('portal-secret-0123456789'), scopes: ['read'] },
         { client: 'contoso', token: 'contoso-secret-0123456789', scopes: ['write'], actor: 'customer:contoso' },
       ]);
       const { definitions, created } = resolveTokens(config);

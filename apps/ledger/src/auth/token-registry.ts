@@ -1,6 +1,7 @@
-import { hash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, readFileSync, statSync, unwatchFile, watchFile, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { sha256Hex } from '@ledger/event-store';
 import { ConfigError, type LedgerConfig, SCOPES, type TokenDefinition } from '../config/ledger-config';
 import { ensurePrivateDirectory } from '@ledger/event-store';
 import {
@@ -27,14 +28,14 @@ export class TokenRegistry {
   replace(definitions: readonly TokenDefinition[]): void {
     const byDigest = new Map<string, Principal>();
     for (const definition of definitions) {
-      const digest = definition.sha256?.toLowerCase() ?? sha256(definition.token ?? '');
+      const digest = definition.sha256?.toLowerCase() ?? sha256Hex(definition.token ?? '');
       byDigest.set(digest, principalOf(definition));
     }
     this.byDigest = byDigest;
   }
 
   authenticate(token: string): Principal | undefined {
-    return this.byDigest.get(sha256(token));
+    return this.byDigest.get(sha256Hex(token));
   }
 
   get size(): number {
@@ -51,10 +52,6 @@ function principalOf(definition: TokenDefinition): Principal {
     actsFor: (definition.actsFor ?? []).map((text) => parsePartyPattern(text) as PartyPattern),
     credential,
   };
-}
-
-export function sha256(text: string): string {
-  return hash('sha256', text, 'hex');
 }
 
 export interface ResolvedTokens {
