@@ -249,11 +249,22 @@ describe('the web page’s check of an inclusion proof', () => {
   });
 
   it('rejects a checkpoint signed by another key, or a key that is not one', async () => {
-    const [name, id, raw] = key.split('+');
+    // The base64 part may itself hold '+', so only the first two are separators.
+    const [name, id] = key.split('+');
+    const raw = key.slice(name.length + id.length + 2);
     const other = `${name}+${id}+${Buffer.from([1, ...Buffer.alloc(32, 9)]).toString('base64')}`;
     await expect(checkInclusion(proof, other)).resolves.toEqual({ ok: false, lines: [expect.stringContaining('checkpoint rejected')] });
-    await expect(checkInclusion(proof, `${name}+${id}+${raw.slice(0, 10)}`)).resolves.toEqual({
-      ok: false, lines: ['checkpoint rejected: The verifier key is not name+keyid+base64(0x01 || Ed25519 public key)'],
-    });
+    // Twelve characters are base64 for nine bytes, too few; nine are not base64 at all.
+    for (const cut of [raw.slice(0, 12), raw.slice(0, 9)]) {
+      await expect(checkInclusion(proof, `${name}+${id}+${cut}`)).resolves.toEqual({
+        ok: false, lines: ['checkpoint rejected: The verifier key is not name+keyid+base64(0x01 || Ed25519 public key)'],
+      });
+    }
+  });
+
+  it('finds an audit path whose step is not base64', async () => {
+    const path = [...proof.proof];
+    path[0] = 'abcde';
+    await expect(checkInclusion({ ...proof, proof: path }, key)).resolves.toEqual({ ok: false, lines: [expect.stringContaining('audit path does not lead')] });
   });
 });

@@ -27,8 +27,13 @@ export interface ProofVerdict {
 const encoder = new TextEncoder();
 const ED25519 = 0x01;
 
+/** The bytes base64 text stands for; text that is not base64 stands for none, which every length check here refuses. */
 function bytesOf(base64: string): Uint8Array<ArrayBuffer> {
-  return Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
+  try {
+    return Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
+  } catch {
+    return new Uint8Array(0);
+  }
 }
 
 function hex(bytes: Uint8Array): string {
