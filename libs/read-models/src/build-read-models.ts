@@ -43,6 +43,7 @@ export async function buildReadModels(
       await options.beforeFinish();
       await builder.catchUp();
     }
+    store.finishBulkLoad();
     const seen = store.checkpoint()?.eventsSeen ?? 0;
     store.close();
     await execOffThread(file, indexesOf(options.projections ?? LEDGER_PROJECTIONS));

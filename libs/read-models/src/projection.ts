@@ -20,10 +20,21 @@ export interface ProjectionTable {
   readonly order: string;
 }
 
+/** How the runtime opens a projection. */
+export interface OpenContext {
+  /**
+   * The file is new and being built from the start of the log (see `buildReadModels`), and nothing reads it
+   * until {@link OpenProjection.finishBulkLoad}: a projection may keep rows in memory until then.
+   */
+  readonly bulkLoad: boolean;
+}
+
 /** A projection on the read models' connection: its statements prepared. */
 export interface OpenProjection<Q> {
   /** Applies events (only the types it handles, only new ones) inside the runtime's transaction. */
   apply(events: ReadonlyArray<ProjectionEvent>): void;
+  /** At the end of a bulk load, once the log is read and before the indexes are built: writes what `apply` kept in memory. */
+  finishBulkLoad?(): void;
   /** What query endpoints ask of it; the runtime guards each call (damage, a projection still being built). */
   readonly queries: Q;
 }
@@ -41,7 +52,7 @@ export interface Projection<Q = unknown> {
   /** The event types it handles; others pass by it (its checkpoint still moves). */
   readonly eventTypes: readonly LedgerEventType[];
   readonly tables: readonly ProjectionTable[];
-  open(db: Database.Database): OpenProjection<Q>;
+  open(db: Database.Database, context: OpenContext): OpenProjection<Q>;
 }
 
 export interface DocumentTable {

@@ -139,7 +139,7 @@ export class ReadModelStore {
     };
     this.db.transaction(() => this.reconcile(projections))();
     this.registered = projections.map((projection) => {
-      const open = projection.open(db);
+      const open = projection.open(db, { bulkLoad: options.bulkLoad === true });
       return { projection, open, handles: new Set(projection.eventTypes), queries: this.guarded(projection.name, open.queries) };
     });
   }
@@ -306,6 +306,14 @@ export class ReadModelStore {
       }
       return projected;
     }))());
+  }
+
+  /** Ends a bulk load: each projection writes what it kept in memory (see {@link OpenContext}). */
+  finishBulkLoad(): void {
+    if (!this.options.bulkLoad) throw new Error('Only a bulk load can be finished');
+    this.guard(() => this.db.transaction(() => {
+      for (const { open } of this.registered) open.finishBulkLoad?.();
+    })());
   }
 
   /** Every row of every table in a fixed order, one line each: equal read models dump equal. */
