@@ -16,6 +16,11 @@ export interface ProjectionTable {
   readonly schema: string;
   /** `CREATE INDEX` statements: built after a bulk load rather than kept up row by row during it. */
   readonly indexes?: readonly string[];
+  /**
+   * `CREATE INDEX` statements the projection's own writes search by (a delete by a column the key does not
+   * start with): kept up from the start of a bulk load too, where each such write would otherwise scan the table.
+   */
+  readonly writeIndexes?: readonly string[];
   /** The columns a dump orders the rows by (a unique key), so that equal tables dump equal. */
   readonly order: string;
 }

@@ -36,9 +36,9 @@ export function isDamaged(error: unknown): boolean {
   return sqliteFaultReason(error) === 'corrupt';
 }
 
-/** The `CREATE INDEX` statements of the projections' tables: what a bulk load builds at its end. */
-export function indexesOf(projections: readonly Projection[]): string {
-  return projections.flatMap((p) => p.tables.flatMap((t) => t.indexes ?? [])).join(';\n');
+/** The `CREATE INDEX` statements of the projections' tables: what a bulk load builds at its end, or (`writeIndexes`) what it keeps up all along. */
+export function indexesOf(projections: readonly Projection[], which: 'indexes' | 'writeIndexes' = 'indexes'): string {
+  return projections.flatMap((p) => p.tables.flatMap((t) => t[which] ?? [])).join(';\n');
 }
 
 export interface Checkpoint {
@@ -166,6 +166,7 @@ export class ReadModelStore {
     for (const table of projections.flatMap((p) => p.tables)) {
       if (!this.db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?").get(table.name)) this.db.exec(table.schema);
     }
+    this.db.exec(indexesOf(projections, 'writeIndexes'));
     if (!this.options.bulkLoad) this.db.exec(indexesOf(projections));
     const after = [...this.readRows().values()];
     const live = after.filter((row) => row.ready === 1n).map(checkpointOf)

@@ -173,8 +173,9 @@ export const customerViews = documentProjection<CustomerView, CustomerEvent, Cus
         expires_at TEXT NOT NULL,
         PRIMARY KEY (partner_id, kind, customer_id, ref_id)
       ) WITHOUT ROWID`,
-      indexes: ['CREATE INDEX IF NOT EXISTS pending_by_customer ON pending_requests (customer_id)',
-        'CREATE INDEX IF NOT EXISTS pending_by_expiry ON pending_requests (partner_id, expires_at, kind, customer_id, ref_id)'],
+      // A view's pending rows are replaced by customer, which the key does not start with.
+      writeIndexes: ['CREATE INDEX IF NOT EXISTS pending_by_customer ON pending_requests (customer_id)'],
+      indexes: ['CREATE INDEX IF NOT EXISTS pending_by_expiry ON pending_requests (partner_id, expires_at, kind, customer_id, ref_id)'],
       order: 'partner_id, kind, customer_id, ref_id',
     },
     {
