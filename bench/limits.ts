@@ -17,6 +17,12 @@
  *   npm run bench:limits -- /tmp/ledger-history        # … on a history written by bench:generate (1.1M events)
  *   BENCH_ROWS=http,in-process BENCH_ROUNDS=5 BENCH_SECONDS=10 BENCH_RATE=1000 npm run bench:limits
  *
+ * One in-process run alone (rebuild, read-path, parse, commands, appends), as a row runs it, to compare two
+ * trees one run at a time:
+ *
+ *   BENCH_TASK=rebuild BENCH_ARGS='{"events":"/tmp/ledger-history/events.sqlite","readModels":"/tmp/rebuilt.sqlite"}' \
+ *     node --max-semi-space-size=64 -r ts-node/register/transpile-only -r tsconfig-paths/register bench/limits.ts
+ *
  * Every in-process measurement runs in a fresh process of its own, so that one's heap does not slow the next.
  */
 import { spawnSync } from 'node:child_process';
