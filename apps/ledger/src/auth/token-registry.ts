@@ -1,9 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, readFileSync, statSync, unwatchFile, watchFile, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { sha256Hex } from '@ledger/event-store';
+import { ensurePrivateDirectory, sha256Hex } from '@ledger/event-store';
 import { ConfigError, type LedgerConfig, SCOPES, type TokenDefinition } from '../config/ledger-config';
-import { ensurePrivateDirectory } from '@ledger/event-store';
 import {
   type Credential, parseBoundParty, type PartyPattern, parsePartyPattern, type Principal, RESERVED_CLIENTS, SCOPES_NOT_FOR_BOUND_CREDENTIALS,
 } from './principal';
